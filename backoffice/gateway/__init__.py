@@ -1,0 +1,1 @@
+"""Everything that speaks HTTP to the FinHub gateway lives in this package."""

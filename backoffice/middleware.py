@@ -1,0 +1,146 @@
+"""Request ids, security headers, sign-in, gateway tokens and the gateway error funnel."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from . import staff
+from .gateway.errors import GatewayError, GatewayNotFound, GatewayUnauthorized
+from .gateway_errors import render_gateway_error
+from .request_id import current_request_id, new_request_id
+from .tokens import refresh_grant
+
+logger = logging.getLogger("backoffice.request")
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+
+
+class RequestIdMiddleware:
+    """Give each page request an id, send it on every gateway call, log it with the page."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = new_request_id(request.headers.get("X-Request-ID"))
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = current_request_id.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            logger.info(
+                "%s %s %s %.0f ms request_id=%s",
+                request.method,
+                request.path,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+                request_id,
+            )
+            return response
+        finally:
+            current_request_id.reset(token)
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if not request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            # Pages show customer data: never keep them in a shared or back/forward cache.
+            response.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def redirect_to_login(request: HttpRequest) -> HttpResponse:
+    """Back to sign-in, then here again; HTMX gets a whole-page redirect, not a swapped form."""
+    next_url = request.get_full_path()
+    if request.htmx:  # type: ignore[attr-defined]
+        next_url = request.htmx.current_url_abs_path or "/"  # type: ignore[attr-defined]
+    login_url = reverse(settings.LOGIN_URL) + "?" + urlencode({"next": next_url})
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponseClientRedirect(login_url)
+    return HttpResponseRedirect(login_url)
+
+
+class StaffLoginRequiredMiddleware(LoginRequiredMiddleware):
+    def handle_no_permission(self, request: HttpRequest, view_func: Callable) -> HttpResponse:
+        return redirect_to_login(request)
+
+
+class GatewaySessionMiddleware:
+    """Attach the staff identity and gateway credentials; refresh the token before it lapses."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.staff = None  # type: ignore[attr-defined]
+        request.gateway_auth = None  # type: ignore[attr-defined]
+        if not request.user.is_authenticated:
+            return self.get_response(request)
+        loaded = staff.load_grant(request.session)
+        if loaded is None:
+            logout(request)
+            return redirect_to_login(request)
+        grant, identity = loaded
+        if grant.seconds_left() < settings.GATEWAY_TOKEN_REFRESH_MARGIN:
+            try:
+                grant = refresh_grant(grant, request_id=request.request_id)  # type: ignore[attr-defined]
+            except GatewayUnauthorized:
+                logger.info("token refresh refused; signing %s out", identity.username)
+                logout(request)
+                return redirect_to_login(request)
+            staff.replace_grant(request.session, grant)
+        request.staff = identity  # type: ignore[attr-defined]
+        request.gateway_auth = staff.gateway_auth(grant, identity, request.request_id)  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+class GatewayErrorMiddleware:
+    """The one funnel for gateway errors a view did not handle itself."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, GatewayError):
+            return None
+        if isinstance(exception, GatewayUnauthorized):
+            logout(request)
+            return redirect_to_login(request)
+        if isinstance(exception, GatewayNotFound):
+            return render_gateway_error(request, exception, status=404)
+        return render_gateway_error(request, exception, status=502)

@@ -1,0 +1,75 @@
+"""Signing a staff member in with their gateway credentials."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+
+from . import throttle
+from .gateway import paths
+from .gateway.client import GatewayAuth
+from .gateway.connection import gateway_client
+from .gateway.errors import GatewayError, GatewayUnauthorized
+from .models import StaffMember
+from .staff import StaffIdentity
+from .tokens import TokenGrant, request_token
+
+logger = logging.getLogger("backoffice.auth")
+
+
+class SignInRefused(Exception):
+    """Wrong credentials or a locked-out username: say so without telling which."""
+
+
+def sign_in(username: str, password: str, *, request_id: str) -> tuple[TokenGrant, StaffIdentity]:
+    if throttle.is_locked_out(username):
+        logger.warning("sign-in refused for a locked-out username")
+        raise SignInRefused(
+            "Too many failed sign-ins for this username. Wait a few minutes and try again."
+        )
+    try:
+        grant = request_token(username, password, request_id=request_id)
+    except GatewayUnauthorized as exc:
+        throttle.record_failure(username)
+        raise SignInRefused(
+            "Wrong username or password, or this account does not belong to this tenant."
+        ) from exc
+    throttle.clear_failures(username)
+    identity = StaffIdentity(
+        user_id=grant.user_id or username,
+        username=username,
+        display_name=_display_name(grant, username, request_id),
+        roles=grant.roles,
+        tenant_id=settings.GATEWAY_TENANT_ID,
+    )
+    return grant, identity
+
+
+def _display_name(grant: TokenGrant, username: str, request_id: str) -> str:
+    """The staff member's name, if the gateway tells it; the username will do otherwise."""
+    if not grant.user_id:
+        return username
+    auth = GatewayAuth(grant.access_token, settings.GATEWAY_TENANT_ID, request_id)
+    try:
+        body = gateway_client().call(
+            paths.STAFF_USER, auth=auth, path_params={"user_id": grant.user_id}
+        )
+    except GatewayError as exc:
+        logger.info("no staff name from the gateway (%s); using the username", exc.kind)
+        return username
+    name = body.get("name") if isinstance(body, dict) else None
+    return str(name) if name else username
+
+
+def mirror_staff_member(identity: StaffIdentity) -> StaffMember:
+    member, created = StaffMember.objects.get_or_create(
+        gateway_user_id=identity.user_id,
+        defaults={"username": f"{identity.tenant_id}:{identity.username}"[:150]},
+    )
+    member.display_name = identity.display_name
+    member.tenant_id = identity.tenant_id
+    if created:
+        member.set_unusable_password()
+    member.save()
+    return member

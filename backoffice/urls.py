@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("customers/", include("customers.urls")),
+]
+
+handler404 = "backoffice.error_views.not_found"
+handler500 = "backoffice.error_views.server_error"
+handler403 = "backoffice.error_views.forbidden"

@@ -1,0 +1,23 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class GatewayIdConverter:
+    regex = r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(GatewayIdConverter, "gateway_id")
+
+app_name = "customers"
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("go/", views.go_to_customer, name="go"),
+    path("<gateway_id:customer_id>/", views.customer_detail, name="detail"),
+]
