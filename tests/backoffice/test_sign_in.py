@@ -1,0 +1,191 @@
+"""Staff sign in with gateway credentials; the token stays in the server-side session."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import responses
+from django.contrib.sessions.models import Session
+from django.test import Client
+from responses import matchers
+
+from backoffice.models import StaffMember
+from backoffice.staff import SESSION_KEY
+from tests.conftest import FAKE_GATEWAY, TENANT
+
+TOKEN_URL = FAKE_GATEWAY + "/api/v2/auth/token"
+LIST_URL = FAKE_GATEWAY + "/customer/2.0.0/getAllByTenantId"
+EMPTY_PAGE = {"customers": [], "pagination": {"numberOfPage": 1, "totalSize": 0, "currentPage": 1}}
+
+
+def token_answer(access: str = "access-secret-1", refresh: str = "refresh-secret-1", **extra):  # type: ignore[no-untyped-def]
+    return {
+        "access_token": access,
+        "token_type": "Bearer",
+        "expires_in": 3600,
+        "refresh_token": refresh,
+        "scope": "backoffice",
+        "userId": "u-bob",
+        "roles": ["COMPLIANCE"],
+        **extra,
+    }
+
+
+def fake_bob_signs_in(gateway: responses.RequestsMock) -> None:
+    gateway.post(
+        TOKEN_URL,
+        json=token_answer(),
+        match=[
+            matchers.header_matcher({"X-Tenant-ID": TENANT}),
+            matchers.json_params_matcher({"username": "bob", "password": "bob-sandbox"}),
+        ],
+    )
+    gateway.get(
+        FAKE_GATEWAY + "/api/v2/users/u-bob",
+        json={"id": "u-bob", "username": "bob", "name": "Bob Compliance", "roles": ["COMPLIANCE"]},
+    )
+
+
+@pytest.mark.django_db
+def test_it_signs_in_and_keeps_the_token_only_on_the_server(
+    client: Client, gateway: responses.RequestsMock
+) -> None:
+    fake_bob_signs_in(gateway)
+    gateway.post(LIST_URL, json=EMPTY_PAGE)
+    response = client.post(
+        "/login/", {"username": "bob", "password": "bob-sandbox", "next": "/customers/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/customers/"
+    for cookie in response.cookies.values():
+        assert "access-secret-1" not in cookie.value
+    page = client.get("/customers/")
+    assert page.status_code == 200
+    assert b"access-secret-1" not in page.content
+    assert b"Bob Compliance" in page.content
+    list_call = [c for c in gateway.calls if c.request.url == LIST_URL][0]
+    assert list_call.request.headers["Authorization"] == "Bearer access-secret-1"
+    stored = Session.objects.get().get_decoded()[SESSION_KEY]
+    assert stored["access_token"] == "access-secret-1"
+    assert stored["roles"] == ["COMPLIANCE"]
+    member = StaffMember.objects.get(gateway_user_id="u-bob")
+    assert member.display_name == "Bob Compliance"
+    assert not member.has_usable_password()
+
+
+@pytest.mark.django_db
+def test_wrong_credentials_are_refused_with_a_message(
+    client: Client, gateway: responses.RequestsMock
+) -> None:
+    gateway.post(TOKEN_URL, status=401, json={"status": 401, "message": "Bad credentials"})
+    response = client.post("/login/", {"username": "bob", "password": "nope"})
+    assert response.status_code == 400
+    assert b"Wrong username or password" in response.content
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.django_db
+def test_repeated_failures_lock_the_username_without_asking_the_gateway(
+    client: Client, gateway: responses.RequestsMock, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.LOGIN_FAILURE_LIMIT = 3
+    gateway.post(TOKEN_URL, status=401, json={"status": 401, "message": "Bad credentials"})
+    for _ in range(3):
+        client.post("/login/", {"username": "Bob", "password": "guess"})
+    response = client.post("/login/", {"username": "bob", "password": "bob-sandbox"})
+    assert b"Too many failed sign-ins" in response.content
+    assert len(gateway.calls) == 3
+
+
+@pytest.mark.django_db
+def test_a_gateway_outage_at_sign_in_says_so(
+    client: Client, gateway: responses.RequestsMock
+) -> None:
+    gateway.post(TOKEN_URL, status=503, json={"status": 503, "message": "maintenance"})
+    response = client.post("/login/", {"username": "bob", "password": "bob-sandbox"})
+    assert response.status_code == 502
+    assert b"The gateway is unavailable" in response.content
+    assert b"Request id" in response.content
+
+
+@pytest.mark.django_db
+def test_it_ignores_a_next_url_on_another_site(
+    client: Client, gateway: responses.RequestsMock
+) -> None:
+    fake_bob_signs_in(gateway)
+    response = client.post(
+        "/login/",
+        {"username": "bob", "password": "bob-sandbox", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == "/customers/"
+
+
+def test_pages_require_sign_in(client: Client, db) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/customers/?status=new")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=%2Fcustomers%2F%3Fstatus%3Dnew"
+
+
+def test_htmx_requests_get_a_client_redirect_to_sign_in(client: Client, db) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(
+        "/customers/?page=2",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/customers/?page=2"},
+    )
+    assert response["HX-Redirect"] == "/login/?next=%2Fcustomers%2F%3Fpage%3D2"
+
+
+def test_an_expiring_token_is_refreshed_transparently(sign_in, gateway) -> None:  # type: ignore[no-untyped-def]
+    client = sign_in("bob", expires_in=10)
+    gateway.post(
+        TOKEN_URL,
+        json=token_answer(access="access-new", refresh="refresh-new"),
+        match=[
+            matchers.json_params_matcher(
+                {"grantType": "refresh_token", "refreshToken": "refresh-u-bob-secret"}
+            )
+        ],
+    )
+    gateway.post(
+        LIST_URL,
+        json=EMPTY_PAGE,
+        match=[matchers.header_matcher({"Authorization": "Bearer access-new"})],
+    )
+    response = client.get("/customers/")
+    assert response.status_code == 200
+    stored = client.session[SESSION_KEY]
+    assert stored["access_token"] == "access-new"
+    assert stored["refresh_token"] == "refresh-new"
+    assert stored["expires_at"] > time.time() + 3000
+
+
+def test_a_refused_refresh_sends_staff_back_to_sign_in(sign_in, gateway) -> None:  # type: ignore[no-untyped-def]
+    client = sign_in("bob", expires_in=5)
+    gateway.post(TOKEN_URL, status=401, json={"status": 401, "message": "refresh token expired"})
+    response = client.get("/customers/?status=new")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=%2Fcustomers%2F%3Fstatus%3Dnew"
+    assert SESSION_KEY not in client.session
+
+
+def test_a_token_the_gateway_no_longer_accepts_signs_staff_out(sign_in, gateway) -> None:  # type: ignore[no-untyped-def]
+    client = sign_in("bob")
+    gateway.post(LIST_URL, status=401, json={"status": 401, "message": "token revoked"})
+    response = client.get("/customers/", headers={"HX-Request": "true"})
+    assert response["HX-Redirect"].startswith("/login/?next=")
+    assert SESSION_KEY not in client.session
+
+
+def test_sign_out_is_a_post_that_forgets_the_token(sign_in) -> None:  # type: ignore[no-untyped-def]
+    client = sign_in("bob")
+    assert client.get("/logout/").status_code == 405
+    response = client.post("/logout/")
+    assert response["Location"] == "/login/"
+    assert SESSION_KEY not in client.session
+
+
+def test_sign_out_requires_the_csrf_token(sign_in) -> None:  # type: ignore[no-untyped-def]
+    client = sign_in("bob")
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = client.cookies
+    assert strict.post("/logout/").status_code == 403
