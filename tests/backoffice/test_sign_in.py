@@ -64,7 +64,7 @@ def test_it_signs_in_and_keeps_the_token_only_on_the_server(
     assert page.status_code == 200
     assert b"access-secret-1" not in page.content
     assert b"Bob Compliance" in page.content
-    list_call = [c for c in gateway.calls if c.request.url == LIST_URL][0]
+    list_call = next(c for c in gateway.calls if c.request.url == LIST_URL)
     assert list_call.request.headers["Authorization"] == "Bearer access-secret-1"
     stored = Session.objects.get().get_decoded()[SESSION_KEY]
     assert stored["access_token"] == "access-secret-1"
