@@ -17,7 +17,9 @@ from .forms import CustomerFilterForm, GoToCustomerForm, filters_query
 @require_GET
 @vary_on_headers("HX-Request")
 def customer_list(request: HttpRequest) -> HttpResponse:
-    form = CustomerFilterForm(request.GET)
+    query = request.GET.copy()
+    query.setdefault("page_size", "25")
+    form = CustomerFilterForm(query)
     page = filters = error = None
     if form.is_valid():
         filters = form.filters()
