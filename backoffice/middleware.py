@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from . import staff
 from .gateway.errors import GatewayError, GatewayNotFound, GatewayUnauthorized
 from .gateway_errors import render_gateway_error
+from .http import StaffRequest
 from .request_id import current_request_id, new_request_id
 from .tokens import refresh_grant
 
@@ -45,9 +46,9 @@ class RequestIdMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: StaffRequest) -> HttpResponse:  # type: ignore[override]
         request_id = new_request_id(request.headers.get("X-Request-ID"))
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id
         token = current_request_id.set(request_id)
         started = time.perf_counter()
         try:
@@ -81,19 +82,21 @@ class SecurityHeadersMiddleware:
         return response
 
 
-def redirect_to_login(request: HttpRequest) -> HttpResponse:
+def redirect_to_login(request: StaffRequest) -> HttpResponse:
     """Back to sign-in, then here again; HTMX gets a whole-page redirect, not a swapped form."""
     next_url = request.get_full_path()
-    if request.htmx:  # type: ignore[attr-defined]
-        next_url = request.htmx.current_url_abs_path or "/"  # type: ignore[attr-defined]
+    if request.htmx:
+        next_url = request.htmx.current_url_abs_path or "/"
     login_url = reverse(settings.LOGIN_URL) + "?" + urlencode({"next": next_url})
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return HttpResponseClientRedirect(login_url)
     return HttpResponseRedirect(login_url)
 
 
 class StaffLoginRequiredMiddleware(LoginRequiredMiddleware):
-    def handle_no_permission(self, request: HttpRequest, view_func: Callable) -> HttpResponse:
+    def handle_no_permission(  # type: ignore[override]
+        self, request: StaffRequest, view_func: Callable
+    ) -> HttpResponse:
         return redirect_to_login(request)
 
 
@@ -103,9 +106,7 @@ class GatewaySessionMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.staff = None  # type: ignore[attr-defined]
-        request.gateway_auth = None  # type: ignore[attr-defined]
+    def __call__(self, request: StaffRequest) -> HttpResponse:  # type: ignore[override]
         if not request.user.is_authenticated:
             return self.get_response(request)
         loaded = staff.load_grant(request.session)
@@ -115,14 +116,14 @@ class GatewaySessionMiddleware:
         grant, identity = loaded
         if grant.seconds_left() < settings.GATEWAY_TOKEN_REFRESH_MARGIN:
             try:
-                grant = refresh_grant(grant, request_id=request.request_id)  # type: ignore[attr-defined]
+                grant = refresh_grant(grant, request_id=request.request_id)
             except GatewayUnauthorized:
                 logger.info("token refresh refused; signing %s out", identity.username)
                 logout(request)
                 return redirect_to_login(request)
             staff.replace_grant(request.session, grant)
-        request.staff = identity  # type: ignore[attr-defined]
-        request.gateway_auth = staff.gateway_auth(grant, identity, request.request_id)  # type: ignore[attr-defined]
+        request.staff = identity
+        request.gateway_auth = staff.gateway_auth(grant, identity, request.request_id)
         return self.get_response(request)
 
 
@@ -135,7 +136,7 @@ class GatewayErrorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+    def process_exception(self, request: StaffRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, GatewayError):
             return None
         if isinstance(exception, GatewayUnauthorized):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from . import staff
 from .forms import LoginForm
 from .gateway.errors import GatewayError
+from .http import StaffRequest
 from .sign_in import SignInRefused, mirror_staff_member, sign_in
 
 
@@ -20,7 +21,7 @@ from .sign_in import SignInRefused, mirror_staff_member, sign_in
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
-def login_view(request: HttpRequest) -> HttpResponse:
+def login_view(request: StaffRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
@@ -31,7 +32,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             grant, identity = sign_in(
                 form.cleaned_data["username"],
                 form.cleaned_data["password"],
-                request_id=request.request_id,  # type: ignore[attr-defined]
+                request_id=request.request_id,
             )
         except SignInRefused as refusal:
             form.add_error(None, str(refusal))
@@ -57,10 +58,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: StaffRequest) -> HttpResponse:
     logout(request)
     return redirect("login")
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     return redirect("customers:list")

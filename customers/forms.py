@@ -32,7 +32,7 @@ class CustomerFilterForm(forms.Form):
         required=False,
         label="Per page",
         coerce=int,
-        empty_value=25,
+        empty_value=None,
         choices=[(size, size) for size in PAGE_SIZES],
     )
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -9,6 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from backoffice.gateway.errors import GatewayError, GatewayUnauthorized
+from backoffice.http import StaffRequest
 
 from . import enums, services
 from .forms import CustomerFilterForm, GoToCustomerForm, filters_query
@@ -16,7 +17,7 @@ from .forms import CustomerFilterForm, GoToCustomerForm, filters_query
 
 @require_GET
 @vary_on_headers("HX-Request")
-def customer_list(request: HttpRequest) -> HttpResponse:
+def customer_list(request: StaffRequest) -> HttpResponse:
     query = request.GET.copy()
     query.setdefault("page_size", "25")
     form = CustomerFilterForm(query)
@@ -24,11 +25,12 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         filters = form.filters()
         try:
-            page = services.list_customers(request.gateway_auth, filters)  # type: ignore[attr-defined]
+            page = services.list_customers(request.gateway_auth, filters)
         except GatewayUnauthorized:
             raise
         except GatewayError as failure:
             error = failure
+    query_string = filters_query(filters) if filters else ""
     context = {
         "form": form,
         "error": error,
@@ -36,16 +38,16 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "status_tabs": _status_tabs(filters),
         "status_label": enums.CUSTOMER_STATUSES.get(filters.status, "") if filters else "",
-        "query": filters_query(filters) if filters else "",
+        "query": query_string,
         "previous_query": filters_query(filters, page=filters.page - 1) if filters else "",
         "next_query": filters_query(filters, page=filters.page + 1) if filters else "",
     }
     status = 400 if not form.is_valid() else 502 if error else 200
-    if request.htmx and not request.htmx.history_restore_request:  # type: ignore[attr-defined]
+    if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "customers/_customer_list.html", context, status=status)
         if filters is not None:
             # Push the canonical URL rather than the raw form query with its empty fields.
-            push_url(response, reverse("customers:list") + _with_question_mark(context["query"]))
+            push_url(response, reverse("customers:list") + _with_question_mark(query_string))
         return response
     return render(request, "customers/list.html", context, status=status)
 
@@ -70,15 +72,15 @@ def _status_tabs(filters: services.CustomerFilters | None) -> list[dict[str, obj
 
 
 @require_GET
-def customer_detail(request: HttpRequest, customer_id: str) -> HttpResponse:
-    profile = services.customer_profile(request.gateway_auth, customer_id)  # type: ignore[attr-defined]
+def customer_detail(request: StaffRequest, customer_id: str) -> HttpResponse:
+    profile = services.customer_profile(request.gateway_auth, customer_id)
     return render(
         request, "customers/detail.html", {"profile": profile, "customer": profile.customer}
     )
 
 
 @require_GET
-def go_to_customer(request: HttpRequest) -> HttpResponse:
+def go_to_customer(request: StaffRequest) -> HttpResponse:
     form = GoToCustomerForm(request.GET)
     if form.is_valid():
         return redirect("customers:detail", customer_id=form.cleaned_data["id"])

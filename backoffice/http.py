@@ -1,0 +1,16 @@
+"""The request as our middleware leaves it, for type checking views."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+from .gateway.client import GatewayAuth
+from .staff import StaffIdentity
+
+
+class StaffRequest(HttpRequest):
+    htmx: HtmxDetails
+    request_id: str
+    staff: StaffIdentity
+    gateway_auth: GatewayAuth
