@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import math
+import random
 import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -38,7 +39,7 @@ SERVER_FIELDS = ("id", "created", "updated", "kycConfirmation", "pepCheckStatus"
 CHANNEL_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
-def seed(connection: sqlite3.Connection, rng: Any) -> None:
+def seed(connection: sqlite3.Connection, rng: random.Random) -> None:
     customers, organizations = seed_module.build(rng)
     customer_data.insert_customers(
         connection,
@@ -391,7 +392,7 @@ def update(request: Request) -> dict[str, Any]:
 def _merge(detail: dict[str, Any], body: dict[str, Any]) -> None:
     """Apply a PUT body; fields it leaves out, and secret fields it omits, stay as they were."""
     for key, value in body.items():
-        if key in SERVER_FIELDS:
+        if key in SERVER_FIELDS or (key in ("person", "twofa") and value is None):
             continue
         if key == "organizationId" and detail["customerType"] == "Organization":
             continue

@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from waitress import create_server
+from waitress import create_server, wasyncore
 from waitress.server import BaseWSGIServer
 
 from sandbox.app import SandboxApp, create_app
@@ -30,8 +30,6 @@ class RunningSandbox:
         """Close the listening socket and open connections, then the database."""
         self.server.task_dispatcher.shutdown()
         # close_all empties the socket map, which ends the serving loop
-        from waitress import wasyncore
-
         wasyncore.close_all(self.server._map)
         self.thread.join(timeout=5)
         self.app.close()

@@ -146,6 +146,10 @@ def test_put_update_changes_fields_and_keeps_omitted_secrets(client: GatewayClie
     assert after["twofa"]["targetCode"] == before["twofa"]["targetCode"]
     assert after["twofa"]["inputCode"] == before["twofa"]["inputCode"]
     assert after["updated"] > before["updated"]
+    client.put(f"{CUSTOMERS}/update/c-00103", json={"person": None, "twofa": None})
+    nulled = _detail(client, "c-00103")
+    assert nulled["person"]["pinCode"] == before["person"]["pinCode"]
+    assert nulled["twofa"]["targetCode"] == before["twofa"]["targetCode"]
     mismatch = client.put(f"{CUSTOMERS}/update/c-00103", json={"id": "c-00104"})
     assert mismatch.json()["errors"] == [{"field": "id", "message": "does not match the path"}]
 
