@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class StaffMember(AbstractUser):
@@ -14,3 +15,54 @@ class StaffMember(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("Audit records are append-only.")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise PermissionError("Audit records are append-only.")
+
+
+class AuditRecord(models.Model):
+    """One write the back office made to the gateway, or one approval decision. Never changed."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="audit_records")
+    staff_user_id = models.CharField(max_length=128, db_index=True)
+    staff_name = models.CharField(max_length=200)
+    action = models.CharField(max_length=64, db_index=True)
+    target_type = models.CharField(max_length=32)
+    target_id = models.CharField(max_length=128, db_index=True)
+    summary = models.JSONField(default=dict)
+    outcome = models.CharField(max_length=64)
+    gateway_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.staff_name} {self.action} {self.target_id}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise PermissionError("Audit records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("Audit records are append-only.")
+
+
+class FormToken(models.Model):
+    """A redeemed one-time form token: a double or replayed submit reaches the gateway once."""
+
+    token = models.CharField(max_length=64, unique=True)
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="+")
+    used_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"form token used {self.used_at:%Y-%m-%d %H:%M}"

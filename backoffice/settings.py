@@ -140,3 +140,11 @@ LOGGING = {
         "urllib3": {"level": "WARNING"},
     },
 }
+
+# Four-eyes: customer changes held for a second officer's approval before they are sent.
+FOUR_EYES_STATUSES = env.list(
+    "FOUR_EYES_STATUSES", default=["verified", "blacklisted", "bancrupted"]
+)
+FOUR_EYES_KYC = env.list("FOUR_EYES_KYC", default=["confirmed", "rejected"])
+# A PEP check leaving one of these values (match → anything else) needs approval.
+FOUR_EYES_PEP_LEAVING = env.list("FOUR_EYES_PEP_LEAVING", default=["match"])
