@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("customers/", include("customers.urls")),
+    path("approvals/", include("customers.approval_urls")),
 ]
 
 handler404 = "backoffice.error_views.not_found"

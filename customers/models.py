@@ -3,6 +3,26 @@ from django.utils import timezone
 
 from backoffice.models import StaffMember
 
+from . import enums
+
+ACTION_LABELS: dict[str, str] = {
+    "status": "Change status",
+    "kyc": "KYC confirmation",
+    "pep": "PEP check",
+    "revision": "Record revision",
+    "address": "Add address",
+    "documents": "Add documents",
+    "update": "Edit customer",
+    "create": "Create customer",
+}
+
+# What a before/after value means, per key, for showing a change to people.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "status": enums.CUSTOMER_STATUSES,
+    "kyc": enums.KYC_CONFIRMATIONS,
+    "pep": enums.PEP_CHECK_STATUSES,
+}
+
 
 class ChangeRequest(models.Model):
     """A sensitive customer change held for a second officer's approval before it is sent."""
@@ -41,3 +61,22 @@ class ChangeRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def change_lines(self) -> list[dict[str, str]]:
+        """Each changed value as before → after, in the labels staff read."""
+        lines = []
+        for key in sorted(set(self.before) | set(self.after)):
+            labels = VALUE_LABELS.get(key, {})
+            lines.append(
+                {
+                    "field": key,
+                    "before": enums.label(labels, str(self.before.get(key) or "")),
+                    "after": enums.label(labels, str(self.after.get(key) or "")),
+                }
+            )
+        return lines

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import action_views, views
 
 
 class GatewayIdConverter:
@@ -20,4 +20,9 @@ urlpatterns = [
     path("", views.customer_list, name="list"),
     path("go/", views.go_to_customer, name="go"),
     path("<gateway_id:customer_id>/", views.customer_detail, name="detail"),
+    path(
+        "<gateway_id:customer_id>/actions/<slug:action>/",
+        action_views.customer_action,
+        name="action",
+    ),
 ]

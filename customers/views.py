@@ -12,6 +12,7 @@ from backoffice.gateway.errors import GatewayError, GatewayUnauthorized
 from backoffice.http import StaffRequest
 
 from . import enums, services
+from .detail_page import render_customer_page
 from .forms import CustomerFilterForm, GoToCustomerForm, filters_query
 
 
@@ -74,9 +75,7 @@ def _status_tabs(filters: services.CustomerFilters | None) -> list[dict[str, obj
 @require_GET
 def customer_detail(request: StaffRequest, customer_id: str) -> HttpResponse:
     profile = services.customer_profile(request.gateway_auth, customer_id)
-    return render(
-        request, "customers/detail.html", {"profile": profile, "customer": profile.customer}
-    )
+    return render_customer_page(request, profile)
 
 
 @require_GET

@@ -21,7 +21,7 @@ from backoffice.gateway.paths import Endpoint
 from backoffice.models import StaffMember
 from backoffice.staff import StaffIdentity
 
-from .models import ChangeRequest
+from .models import ACTION_LABELS, ChangeRequest
 
 ENDPOINTS: dict[str, Endpoint] = {
     "status": paths.CUSTOMER_STATUS_UPDATE,
@@ -32,17 +32,6 @@ ENDPOINTS: dict[str, Endpoint] = {
     "documents": paths.CUSTOMER_DOCUMENTS_CREATE,
     "update": paths.CUSTOMER_UPDATE,
     "create": paths.CUSTOMER_CREATE,
-}
-
-ACTION_LABELS: dict[str, str] = {
-    "status": "Change status",
-    "kyc": "KYC confirmation",
-    "pep": "PEP check",
-    "revision": "Record revision",
-    "address": "Add address",
-    "documents": "Add documents",
-    "update": "Edit customer",
-    "create": "Create customer",
 }
 
 

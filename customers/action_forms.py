@@ -1,0 +1,169 @@
+"""Forms for the actions on the customer page, and the gateway write each one becomes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from . import enums
+from .records import CustomerDetail
+from .writes import CustomerWrite
+
+SEEN_FIELDS = {
+    "seen_status": ("Status", lambda c: c.status, enums.CUSTOMER_STATUSES),
+    "seen_kyc": ("KYC confirmation", lambda c: c.kyc.status, enums.KYC_CONFIRMATIONS),
+    "seen_pep": ("PEP check", lambda c: c.pep.status, enums.PEP_CHECK_STATUSES),
+    "seen_revisions": ("Revisions", lambda c: str(len(c.revisions)), {}),
+}
+
+
+class CustomerActionForm(forms.Form):
+    """Every action form carries a one-time token and what the officer saw when they opened it."""
+
+    action = ""
+    form_token = forms.CharField(widget=forms.HiddenInput)
+    seen_status = forms.CharField(widget=forms.HiddenInput, required=False)
+    seen_kyc = forms.CharField(widget=forms.HiddenInput, required=False)
+    seen_pep = forms.CharField(widget=forms.HiddenInput, required=False)
+    seen_revisions = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    # gateway body field → form field, for placing the gateway's field errors
+    gateway_fields: dict[str, str] = {}
+
+    def to_write(self, customer: CustomerDetail) -> CustomerWrite:
+        raise NotImplementedError
+
+    def add_gateway_errors(self, field_errors: dict[str, list[str]]) -> None:
+        for gateway_field, messages in field_errors.items():
+            field = self.gateway_fields.get(gateway_field)
+            for message in messages:
+                self.add_error(field if field in self.fields else None, f"Gateway: {message}")
+
+
+def seen_values(customer: CustomerDetail) -> dict[str, str]:
+    return {name: read(customer) for name, (_, read, _labels) in SEEN_FIELDS.items()}
+
+
+def changes_since_seen(form: CustomerActionForm, customer: CustomerDetail) -> list[dict[str, str]]:
+    """What changed at the gateway since the officer loaded the page."""
+    changed = []
+    for name, (label, read, labels) in SEEN_FIELDS.items():
+        seen, now = form.cleaned_data.get(name) or "", read(customer)
+        if seen != now:
+            changed.append(
+                {"field": label, "seen": enums.label(labels, seen), "now": enums.label(labels, now)}
+            )
+    return changed
+
+
+def _comment_field(label: str, *, required: bool) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class StatusForm(CustomerActionForm):
+    action = "status"
+    status = forms.ChoiceField(label="New status", choices=list(enums.CUSTOMER_STATUSES.items()))
+    reason = _comment_field("Reason", required=True)
+    gateway_fields = {"customerStatus": "status"}
+
+    def to_write(self, customer: CustomerDetail) -> CustomerWrite:
+        status = self.cleaned_data["status"]
+        return CustomerWrite(
+            action="status",
+            customer_id=customer.id,
+            customer_name=customer.name,
+            body={
+                "id": customer.id,
+                "customerType": customer.customer_type,
+                "customerName": customer.name,
+                "customerStatus": status,
+            },
+            before={"status": customer.status},
+            after={"status": status},
+            reason=self.cleaned_data["reason"],
+        )
+
+
+class KycForm(CustomerActionForm):
+    action = "kyc"
+    kyc = forms.ChoiceField(label="KYC confirmation", choices=list(enums.KYC_CONFIRMATIONS.items()))
+    comment = _comment_field("Comment", required=False)
+    gateway_fields = {"kycConfirmation": "kyc", "comment": "comment"}
+
+    def to_write(self, customer: CustomerDetail) -> CustomerWrite:
+        value, comment = self.cleaned_data["kyc"], self.cleaned_data["comment"]
+        return CustomerWrite(
+            action="kyc",
+            customer_id=customer.id,
+            customer_name=customer.name,
+            body={"kycConfirmation": value, "comment": comment},
+            before={"kyc": customer.kyc.status},
+            after={"kyc": value},
+            reason=comment,
+        )
+
+
+class PepForm(CustomerActionForm):
+    action = "pep"
+    pep = forms.ChoiceField(label="PEP check", choices=list(enums.PEP_CHECK_STATUSES.items()))
+    comment = _comment_field("Comment", required=False)
+    gateway_fields = {"pepCheckStatus": "pep", "comment": "comment"}
+
+    def to_write(self, customer: CustomerDetail) -> CustomerWrite:
+        value, comment = self.cleaned_data["pep"], self.cleaned_data["comment"]
+        return CustomerWrite(
+            action="pep",
+            customer_id=customer.id,
+            customer_name=customer.name,
+            body={"pepCheckStatus": value, "comment": comment},
+            before={"pep": customer.pep.status},
+            after={"pep": value},
+            reason=comment,
+        )
+
+
+class RevisionForm(CustomerActionForm):
+    action = "revision"
+    comment = _comment_field("Comment", required=True)
+    changes = forms.CharField(
+        label="Fields changed",
+        help_text="One per line, as field: new value",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "person.email: new@example.com"}),
+    )
+    gateway_fields = {"comment": "comment", "changes": "changes"}
+
+    def clean_changes(self) -> dict[str, str]:
+        changes: dict[str, str] = {}
+        for number, line in enumerate(self.cleaned_data["changes"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, separator, value = line.partition(":")
+            if not separator or not name.strip():
+                raise forms.ValidationError(f"Line {number} is not in the form field: value.")
+            changes[name.strip()] = value.strip()
+        if not changes:
+            raise forms.ValidationError("List at least one changed field.")
+        return changes
+
+    def to_write(self, customer: CustomerDetail) -> CustomerWrite:
+        changes: dict[str, Any] = self.cleaned_data["changes"]
+        return CustomerWrite(
+            action="revision",
+            customer_id=customer.id,
+            customer_name=customer.name,
+            body={"comment": self.cleaned_data["comment"], "changes": changes},
+            after={"changes": changes},
+            reason=self.cleaned_data["comment"],
+        )
+
+
+ACTION_FORMS: dict[str, type[CustomerActionForm]] = {
+    form.action: form for form in (StatusForm, KycForm, PepForm, RevisionForm)
+}

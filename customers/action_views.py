@@ -1,0 +1,81 @@
+"""The customer page's write actions: validate, refuse replays and stale writes, then submit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from backoffice.form_tokens import issue_form_token, redeem_form_token
+from backoffice.gateway.errors import GatewayError, GatewayRejected, GatewayUnauthorized
+from backoffice.http import StaffRequest
+
+from . import services
+from .action_forms import ACTION_FORMS, changes_since_seen, seen_values
+from .detail_page import render_customer_page
+from .writes import WriteRefused, submit_write
+
+
+def ensure_customer_writer(request: StaffRequest) -> None:
+    if not request.staff.can_write_customers:
+        raise PermissionDenied("Your role may read customers but not change them.")
+
+
+@require_POST
+def customer_action(request: StaffRequest, customer_id: str, action: str) -> HttpResponse:
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404("No such customer action.")
+    ensure_customer_writer(request)
+    profile = services.customer_profile(request.gateway_auth, customer_id)
+    customer = profile.customer
+    data = request.POST.copy()
+    form = form_class(data)
+
+    def show_again(status: int, **extra: object) -> HttpResponse:
+        """The page again: everything typed kept, a fresh token, what the gateway holds now."""
+        data["form_token"] = issue_form_token(request.user)  # type: ignore[arg-type]
+        for name, value in seen_values(customer).items():
+            data[name] = value
+        return render_customer_page(request, profile, bound_form=form, status=status, **extra)
+
+    if not form.is_valid():
+        return show_again(400)
+    if not redeem_form_token(request.user, form.cleaned_data["form_token"]):  # type: ignore[arg-type]
+        return show_again(
+            409,
+            banner="This form was already submitted; nothing was sent again. "
+            "Check the customer below before submitting once more.",
+        )
+    stale = changes_since_seen(form, customer)
+    if stale:
+        return show_again(409, stale=stale)
+    try:
+        outcome = submit_write(
+            request.gateway_auth,
+            request.user,  # type: ignore[arg-type]
+            request.staff,
+            form.to_write(customer),
+        )
+    except WriteRefused as refusal:
+        return show_again(403, banner=str(refusal))
+    except GatewayUnauthorized:
+        raise
+    except GatewayRejected as error:
+        form.add_gateway_errors(error.field_errors)
+        if not error.field_errors:
+            form.add_error(None, error.message)
+        return show_again(400, error=error)
+    except GatewayError as error:
+        return show_again(502, error=error)
+    if outcome.pending is not None:
+        messages.success(
+            request,
+            f"{form.to_write(customer).label} requested. A second officer must approve it "
+            "before it reaches the gateway.",
+        )
+    else:
+        messages.success(request, f"{form.to_write(customer).label}: saved at the gateway.")
+    return redirect("customers:detail", customer_id=customer_id)

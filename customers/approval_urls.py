@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import approval_views
+
+app_name = "approvals"
+urlpatterns = [
+    path("", approval_views.approval_list, name="list"),
+    path(
+        "<int:change_id>/<slug:decision>/",
+        approval_views.decide,
+        name="decide",
+    ),
+]

@@ -1,0 +1,74 @@
+"""Rendering the customer page, with its action forms for staff who may use them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from backoffice.form_tokens import issue_form_token
+from backoffice.http import StaffRequest
+
+from . import enums
+from .action_forms import ACTION_FORMS, CustomerActionForm, seen_values
+from .models import ChangeRequest
+from .services import CustomerProfile
+
+
+def action_forms(
+    request: StaffRequest, profile: CustomerProfile, bound_form: CustomerActionForm | None
+) -> dict[str, CustomerActionForm]:
+    if not request.staff.can_write_customers:
+        return {}
+    customer = profile.customer
+    seen = seen_values(customer)
+    initial_values = {
+        "status": {"status": customer.status},
+        "kyc": {"kyc": customer.kyc.status},
+        "pep": {"pep": customer.pep.status},
+        "revision": {},
+    }
+    forms: dict[str, CustomerActionForm] = {}
+    for action, form_class in ACTION_FORMS.items():
+        if bound_form is not None and bound_form.action == action:
+            forms[action] = bound_form
+            continue
+        forms[action] = form_class(
+            initial={
+                **initial_values[action],
+                **seen,
+                "form_token": issue_form_token(request.user),  # type: ignore[arg-type]
+            },
+            prefix=None,
+        )
+    return forms
+
+
+def render_customer_page(
+    request: StaffRequest,
+    profile: CustomerProfile,
+    *,
+    bound_form: CustomerActionForm | None = None,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    pending = ChangeRequest.objects.filter(
+        customer_id=profile.customer.id, status=ChangeRequest.Status.PENDING
+    ).select_related("maker")
+    context = {
+        "profile": profile,
+        "customer": profile.customer,
+        "forms": action_forms(request, profile, bound_form),
+        "failed_action": bound_form.action if bound_form is not None else "",
+        "pending_changes": list(pending),
+        "four_eyes_statuses": ", ".join(
+            enums.label(enums.CUSTOMER_STATUSES, value) for value in settings.FOUR_EYES_STATUSES
+        ),
+        "four_eyes_kyc": " or ".join(
+            enums.label(enums.KYC_CONFIRMATIONS, value) for value in settings.FOUR_EYES_KYC
+        ),
+        **extra,
+    }
+    return render(request, "customers/detail.html", context, status=status)
