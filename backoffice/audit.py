@@ -6,34 +6,7 @@ from typing import Any
 
 from .gateway.errors import GatewayError
 from .models import AuditRecord, StaffMember
-
-REDACTED = "[redacted]"
-SECRET_KEYS = frozenset(
-    {
-        "pincode",
-        "password",
-        "answer",
-        "targetcode",
-        "inputcode",
-        "access_token",
-        "refresh_token",
-        "refreshtoken",
-        "token",
-        "usersessiontoken",
-    }
-)
-
-
-def redact(value: Any) -> Any:
-    """A copy of `value` with every secret field's value replaced, at any depth."""
-    if isinstance(value, dict):
-        return {
-            key: REDACTED if str(key).lower() in SECRET_KEYS else redact(item)
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [redact(item) for item in value]
-    return value
+from .secret_fields import redact
 
 
 def record(

@@ -6,9 +6,10 @@ from django import forms
 from django.core.validators import RegexValidator
 
 from . import enums
+from .ids import GATEWAY_ID_REGEX
 from .services import CustomerFilters
 
-GATEWAY_ID = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$", "That is not a valid id.")
+GATEWAY_ID = RegexValidator(rf"^{GATEWAY_ID_REGEX}$", "That is not a valid id.")
 PAGE_SIZES = (10, 25, 50, 100)
 
 

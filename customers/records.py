@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils.dateparse import parse_date, parse_datetime
 
 from backoffice.gateway.errors import GatewayBadResponse
+from backoffice.secret_fields import redact
 
 from . import enums
+from .ids import GATEWAY_ID_PATTERN
 
 Json = dict[str, Any]
 
@@ -32,18 +34,27 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
 def parse_moment(value: Any) -> datetime | None:
+    """An aware datetime from an ISO date or datetime; None for anything else, bad dates too."""
     if not value or not isinstance(value, str):
         return None
-    moment = parse_datetime(value)
-    if moment is None:
-        day = parse_date(value)
-        if day is None:
-            return None
-        moment = datetime(day.year, day.month, day.day)
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            if day is None:
+                return None
+            moment = datetime(day.year, day.month, day.day)
+    except ValueError:
+        return None
     if moment.tzinfo is None:
-        from datetime import UTC
-
         moment = moment.replace(tzinfo=UTC)
     return moment
 
@@ -199,6 +210,11 @@ class CustomerSummary:
     @property
     def status_tone(self) -> str:
         return enums.STATUS_TONES.get(self.status, "neutral")
+
+    @property
+    def has_page(self) -> bool:
+        """Whether the id can be put in a URL of ours; odd ids are shown but not linked."""
+        return bool(GATEWAY_ID_PATTERN.fullmatch(self.id))
 
     @property
     def type_label(self) -> str:
@@ -400,9 +416,9 @@ def parse_customer_detail(data: Any) -> CustomerDetail:
         pep=parse_check(data.get("pepCheckStatus"), "notchecked"),
         revisions=tuple(
             Revision(
-                number=int(r.get("number") or 0),
+                number=_int(r.get("number"), 0),
                 comment=_text(r.get("comment")),
-                changes=_dict(r.get("changes")),
+                changes=redact(_dict(r.get("changes"))),
                 by=_text(r.get("by")),
                 at=parse_moment(r.get("at")),
             )
@@ -419,12 +435,12 @@ def parse_customer_page(body: Any, *, page_size: int) -> CustomerPage:
         raise GatewayBadResponse("The gateway's customer list has no 'customers' array.")
     pagination = _dict(body.get("pagination"))
     customers = tuple(parse_customer_summary(item) for item in body["customers"])
-    total = int(pagination.get("totalSize") or len(customers))
-    pages = int(pagination.get("numberOfPage") or max(1, math.ceil(total / page_size)))
+    total = max(_int(pagination.get("totalSize"), len(customers)), len(customers))
+    pages = _int(pagination.get("numberOfPage"), 0) or max(1, math.ceil(total / page_size))
     return CustomerPage(
         customers=customers,
         total=total,
-        page=int(pagination.get("currentPage") or 1),
+        page=max(_int(pagination.get("currentPage"), 1), 1),
         page_size=page_size,
         pages=max(pages, 1),
     )

@@ -1,10 +1,11 @@
 from django.urls import path, register_converter
 
 from . import action_views, views
+from .ids import GATEWAY_ID_REGEX
 
 
 class GatewayIdConverter:
-    regex = r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}"
+    regex = GATEWAY_ID_REGEX
 
     def to_python(self, value: str) -> str:
         return value

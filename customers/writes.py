@@ -19,6 +19,7 @@ from backoffice.gateway.connection import gateway_client
 from backoffice.gateway.errors import GatewayError
 from backoffice.gateway.paths import Endpoint
 from backoffice.models import StaffMember
+from backoffice.secret_fields import redact
 from backoffice.staff import StaffIdentity
 
 from .models import ACTION_LABELS, ChangeRequest
@@ -131,7 +132,7 @@ def request_approval(auth: GatewayAuth, member: StaffMember, write: CustomerWrit
             customer_name=write.customer_name,
             action=write.action,
             path_params=write.path_params,
-            body=audit.redact(write.body),
+            body=redact(write.body),
             before=write.before,
             after=write.after,
             reason=write.reason,

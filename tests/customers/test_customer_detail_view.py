@@ -372,14 +372,6 @@ def test_it_never_shows_a_secret_field(
     assert secret not in html(response)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "templates/customers/detail.html renders revision.changes values verbatim, and "
-        "customers/records.py parse_customer_detail copies `changes` as-is, so a revision "
-        "that changed a secret field (person.password, person.pinCode, …) shows its value"
-    ),
-)
 def test_it_never_shows_a_secret_recorded_in_a_revision(
     bob: Client, gateway: responses.RequestsMock
 ) -> None:

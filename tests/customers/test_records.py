@@ -235,38 +235,14 @@ def _garbage(path: str, value: Any) -> dict[str, Any]:
         pytest.param(
             "revisions",
             [{"number": "two", "comment": "typo in number"}],
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=ValueError,
-                reason=(
-                    "customers/records.py parse_customer_detail: `int(r.get('number') or 0)` "
-                    "raises ValueError for a non-numeric revision number"
-                ),
-            ),
         ),
         pytest.param(
             "created",
             "2024-02-30T10:00:00Z",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=ValueError,
-                reason=(
-                    "customers/records.py parse_moment: Django's parse_datetime raises "
-                    "ValueError for a well-formed but impossible date; it is not caught"
-                ),
-            ),
         ),
         pytest.param(
             "kycConfirmation",
             {"status": "confirmed", "at": "2024-13-01"},
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=ValueError,
-                reason=(
-                    "customers/records.py parse_moment: Django's parse_date raises ValueError "
-                    "for a well-formed but impossible date; it is not caught"
-                ),
-            ),
         ),
     ],
 )
@@ -355,15 +331,6 @@ def test_a_list_row_without_an_id_is_a_bad_response() -> None:
         parse_customer_page(page_json([customer_json(), {"customerName": "x"}]), page_size=25)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason=(
-        "customers/records.py parse_customer_page: int() on pagination values raises "
-        "ValueError for non-numeric totalSize/numberOfPage/currentPage, which the list view "
-        "does not catch (it only catches GatewayError), so the page is a 500"
-    ),
-)
 @pytest.mark.parametrize(
     "pagination",
     [{"totalSize": "lots"}, {"numberOfPage": "many"}, {"currentPage": "two"}],
