@@ -61,10 +61,11 @@ def make_grant(user_id: str, roles: tuple[str, ...], *, expires_in: float = 3600
 
 
 @pytest.fixture
-def sign_in(db, client: Client) -> Callable[..., Client]:  # type: ignore[no-untyped-def]
-    """Sign a demo staff member into the test client without a gateway round trip."""
+def sign_in(db) -> Callable[..., Client]:  # type: ignore[no-untyped-def]
+    """A test client per staff member, signed in without a gateway round trip."""
 
     def _sign_in(username: str = "bob", *, expires_in: float = 3600) -> Client:
+        client = Client()
         user_id, name, roles = STAFF[username]
         member, _ = StaffMember.objects.get_or_create(
             gateway_user_id=user_id,
