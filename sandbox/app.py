@@ -25,7 +25,7 @@ from sandbox.store import Store
 logger = logging.getLogger("sandbox")
 
 SEED = 20261124
-SERVICE_MODULES = ("sandbox.auth", "sandbox.customers")
+SERVICE_MODULES = ("sandbox.auth", "sandbox.customers", "sandbox.finsupport")
 CONTROL_PREFIX = "/_sandbox/"
 
 
@@ -93,6 +93,8 @@ class SandboxApp:
                     body = error_body(injected, "Injected fault (sandbox)")
                     return json_response(start_response, injected, body)
             status, body = self._dispatch(environ)
+            if hasattr(body, "wsgi_response"):  # a non-JSON answer, e.g. a file's bytes
+                return body.wsgi_response(start_response, status)  # type: ignore[no-any-return]
         except ApiError as exc:
             status, body = exc.status, exc.body()
         except Exception:
