@@ -54,7 +54,7 @@ def report_counts(request: Request) -> dict[str, Any]:
         "byPriority": {value: by["priority"].get(value, 0) for value in PRIORITIES},
         "byCategory": {value: by["category"].get(value, 0) for value in CATEGORIES},
         "byAssignee": {
-            **{str(key): count for key, count in sorted(assignees.items()) if key},
+            **dict(sorted((str(key), count) for key, count in assignees.items() if key)),
             UNASSIGNED: assignees.get(None, 0),
         },
         "total": sum(by["status"].values()),
