@@ -148,3 +148,14 @@ FOUR_EYES_STATUSES = env.list(
 FOUR_EYES_KYC = env.list("FOUR_EYES_KYC", default=["confirmed", "rejected"])
 # A PEP check leaving one of these values (match → anything else) needs approval.
 FOUR_EYES_PEP_LEAVING = env.list("FOUR_EYES_PEP_LEAVING", default=["match"])
+GATEWAY_ENUM_CACHE_SECONDS = env.int("GATEWAY_ENUM_CACHE_SECONDS", default=300)
+
+# Attachments checked before anything is sent to the gateway.
+TICKET_UPLOAD_MAX_BYTES = env.int("TICKET_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+TICKET_UPLOAD_MAX_FILES = env.int("TICKET_UPLOAD_MAX_FILES", default=5)
+TICKET_UPLOAD_CONTENT_TYPES = env.list(
+    "TICKET_UPLOAD_CONTENT_TYPES",
+    default=["application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv"],
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -1,0 +1,54 @@
+"""Readable labels and badge tones for Finsupport enums.
+
+The values themselves come from the gateway's enum endpoints (cached); values missing here are
+shown with their raw spelling.
+"""
+
+from __future__ import annotations
+
+STATUS_LABELS: dict[str, str] = {
+    "OPEN": "Open",
+    "IN_PROGRESS": "In progress",
+    "ON_HOLD": "On hold",
+    "ESCALATED": "Escalated",
+    "RESOLVED": "Resolved",
+    "COMPLETED": "Completed",
+    "CLOSED": "Closed",
+}
+STATUS_TONES: dict[str, str] = {
+    "OPEN": "info",
+    "IN_PROGRESS": "info",
+    "ON_HOLD": "warning",
+    "ESCALATED": "orange",
+    "RESOLVED": "success",
+    "COMPLETED": "success",
+    "CLOSED": "neutral",
+}
+FINISHED_STATUSES = frozenset({"CLOSED", "COMPLETED"})
+PRIORITY_LABELS: dict[str, str] = {
+    "LOW": "Low",
+    "MEDIUM": "Medium",
+    "HIGH": "High",
+    "URGENT": "Urgent",
+}
+PRIORITY_TONES: dict[str, str] = {
+    "LOW": "neutral",
+    "MEDIUM": "info",
+    "HIGH": "warning",
+    "URGENT": "danger",
+}
+CATEGORY_LABELS: dict[str, str] = {
+    "ACCOUNT": "Account",
+    "PAYMENTS": "Payments",
+    "CARDS": "Cards",
+    "KYC": "KYC",
+    "TECHNICAL": "Technical",
+    "OTHER": "Other",
+}
+ROLE_LABELS: dict[str, str] = {"ADMIN": "Admin", "ASSIGNEE": "Agent", "CUSTOMER": "Customer"}
+
+
+def label(labels: dict[str, str], value: str | None) -> str:
+    if not value:
+        return "—"
+    return labels.get(value, value)

@@ -1,0 +1,289 @@
+"""Finsupport data as the back office holds it, parsed from gateway JSON in one place."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.utils.dateparse import parse_date
+
+from backoffice.gateway.errors import GatewayBadResponse
+from customers.records import parse_moment
+
+from . import enums
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: str
+    title: str
+    description: str
+    status: str
+    priority: str
+    category: str
+    customer_id: str
+    created_by: str
+    assignee_id: str
+    followers: tuple[str, ...]
+    escalated: bool
+    start_date: date | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    closed_at: datetime | None
+
+    @property
+    def status_label(self) -> str:
+        return enums.label(enums.STATUS_LABELS, self.status)
+
+    @property
+    def status_tone(self) -> str:
+        return enums.STATUS_TONES.get(self.status, "neutral")
+
+    @property
+    def priority_label(self) -> str:
+        return enums.label(enums.PRIORITY_LABELS, self.priority)
+
+    @property
+    def priority_tone(self) -> str:
+        return enums.PRIORITY_TONES.get(self.priority, "neutral")
+
+    @property
+    def category_label(self) -> str:
+        return enums.label(enums.CATEGORY_LABELS, self.category)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in enums.FINISHED_STATUSES
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    tickets: tuple[Ticket, ...]
+    total: int
+    page: int
+    page_size: int
+    pages: int
+
+    @property
+    def first_index(self) -> int:
+        return 0 if not self.tickets else (self.page - 1) * self.page_size + 1
+
+    @property
+    def last_index(self) -> int:
+        return 0 if not self.tickets else self.first_index + len(self.tickets) - 1
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+@dataclass(frozen=True)
+class TicketFile:
+    id: str
+    file_name: str
+    content_type: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime | None
+    ticket_id: str = ""
+    reply_id: str = ""
+    note_id: str = ""
+
+
+@dataclass(frozen=True)
+class ThreadEntry:
+    """A public reply or an internal note, as one line of a ticket's thread."""
+
+    kind: Literal["reply", "note"]
+    id: str
+    author_id: str
+    author_role: str
+    text: str
+    file_ids: tuple[str, ...]
+    created_at: datetime | None
+
+    @property
+    def is_internal(self) -> bool:
+        return self.kind == "note"
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    id: str
+    username: str
+    name: str
+    roles: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return self.name or self.username or self.id
+
+
+@dataclass(frozen=True)
+class ReplyTitle:
+    id: str
+    title: str
+    status: str
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "ACTIVE"
+
+
+@dataclass(frozen=True)
+class ReplyMessage:
+    id: str
+    title_id: str
+    message: str
+
+
+def parse_ticket(data: Any) -> Ticket:
+    if not isinstance(data, dict) or not data.get("id"):
+        raise GatewayBadResponse("The gateway sent a ticket without an id.")
+    start = data.get("startDate")
+    start_date = None
+    if isinstance(start, str):
+        try:
+            start_date = parse_date(start[:10])
+        except ValueError:
+            start_date = None
+    return Ticket(
+        id=_text(data["id"]),
+        title=_text(data.get("title")) or "(no title)",
+        description=_text(data.get("description")),
+        status=_text(data.get("status")),
+        priority=_text(data.get("priority")),
+        category=_text(data.get("category")),
+        customer_id=_text(data.get("customerId")),
+        created_by=_text(data.get("createdBy")),
+        assignee_id=_text(data.get("assigneeId")),
+        followers=tuple(_text(f) for f in _list(data.get("followers")) if f),
+        escalated=bool(data.get("escalated")),
+        start_date=start_date,
+        created_at=parse_moment(data.get("createdAt")),
+        updated_at=parse_moment(data.get("updatedAt")),
+        closed_at=parse_moment(data.get("closedAt")),
+    )
+
+
+def parse_ticket_page(body: Any, *, page_size: int) -> TicketPage:
+    if not isinstance(body, dict) or not isinstance(body.get("tickets"), list):
+        raise GatewayBadResponse("The gateway's ticket list has no 'tickets' array.")
+    pagination: dict[str, Any] = (
+        body["pagination"] if isinstance(body.get("pagination"), dict) else {}
+    )
+    tickets = tuple(parse_ticket(item) for item in body["tickets"])
+    total = max(_int(pagination.get("totalSize"), len(tickets)), len(tickets))
+    pages = _int(pagination.get("numberOfPage"), 0) or max(1, math.ceil(total / page_size))
+    return TicketPage(
+        tickets=tickets,
+        total=total,
+        page=max(_int(pagination.get("currentPage"), 1), 1),
+        page_size=page_size,
+        pages=max(pages, 1),
+    )
+
+
+def parse_file(data: Any) -> TicketFile:
+    if not isinstance(data, dict) or not data.get("id"):
+        raise GatewayBadResponse("The gateway sent a file without an id.")
+    return TicketFile(
+        id=_text(data["id"]),
+        file_name=_text(data.get("fileName")) or "file",
+        content_type=_text(data.get("contentType")) or "application/octet-stream",
+        size=_int(data.get("size"), 0),
+        uploaded_by=_text(data.get("uploadedBy")),
+        uploaded_at=parse_moment(data.get("uploadedAt")),
+        ticket_id=_text(data.get("ticketId")),
+        reply_id=_text(data.get("replyId")),
+        note_id=_text(data.get("noteId")),
+    )
+
+
+def parse_files(body: Any) -> tuple[TicketFile, ...]:
+    if isinstance(body, dict):
+        body = body.get("files")
+    if not isinstance(body, list):
+        raise GatewayBadResponse("The gateway's file list is not a list.")
+    return tuple(parse_file(item) for item in body)
+
+
+def parse_thread_entry(data: Any, kind: Literal["reply", "note"]) -> ThreadEntry:
+    if not isinstance(data, dict) or not data.get("id"):
+        raise GatewayBadResponse(f"The gateway sent a {kind} without an id.")
+    return ThreadEntry(
+        kind=kind,
+        id=_text(data["id"]),
+        author_id=_text(data.get("authorId")),
+        author_role=_text(data.get("authorRole")),
+        text=_text(data.get("message") if kind == "reply" else data.get("note")),
+        file_ids=tuple(_text(f) for f in _list(data.get("fileIds")) if f),
+        created_at=parse_moment(data.get("createdAt")),
+    )
+
+
+def parse_thread_entries(body: Any, kind: Literal["reply", "note"]) -> list[ThreadEntry]:
+    if isinstance(body, dict):
+        body = body.get("replies" if kind == "reply" else "notes")
+    if not isinstance(body, list):
+        raise GatewayBadResponse(f"The gateway's {kind} list is not a list.")
+    return [parse_thread_entry(item, kind) for item in body]
+
+
+def parse_staff_user(data: Any) -> StaffUser:
+    if not isinstance(data, dict):
+        raise GatewayBadResponse("The gateway sent a user that is not an object.")
+    roles = data.get("roles") or ([data["role"]] if data.get("role") else [])
+    return StaffUser(
+        id=_text(data.get("id") or data.get("userId")),
+        username=_text(data.get("username")),
+        name=_text(data.get("name")),
+        roles=tuple(_text(r) for r in _list(roles)),
+    )
+
+
+def parse_reply_title(data: Any) -> ReplyTitle:
+    if not isinstance(data, dict) or not data.get("id"):
+        raise GatewayBadResponse("The gateway sent a reply title without an id.")
+    return ReplyTitle(
+        id=_text(data["id"]), title=_text(data.get("title")), status=_text(data.get("status"))
+    )
+
+
+def parse_reply_message(data: Any) -> ReplyMessage:
+    if not isinstance(data, dict) or not data.get("id"):
+        raise GatewayBadResponse("The gateway sent a reply message without an id.")
+    return ReplyMessage(
+        id=_text(data["id"]),
+        title_id=_text(data.get("titleId")),
+        message=_text(data.get("message")),
+    )
+
+
+def parse_string_list(body: Any, what: str) -> tuple[str, ...]:
+    if isinstance(body, dict):
+        body = body.get("values") or body.get(what)
+    if not isinstance(body, list):
+        raise GatewayBadResponse(f"The gateway's {what} list is not a list.")
+    return tuple(_text(item) for item in body if item)

@@ -1,0 +1,254 @@
+"""Reading the Finsupport ticket desk from the gateway. Views call these; no HTTP in views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+from backoffice.gateway import paths
+from backoffice.gateway.client import GatewayAuth
+from backoffice.gateway.concurrent import read_concurrently
+from backoffice.gateway.connection import gateway_client
+from backoffice.gateway.errors import GatewayError, GatewayNotFound
+from customers.records import CustomerDetail
+from customers.services import customer_detail
+
+from .records import (
+    ReplyMessage,
+    ReplyTitle,
+    StaffUser,
+    ThreadEntry,
+    Ticket,
+    TicketFile,
+    TicketPage,
+    parse_files,
+    parse_reply_message,
+    parse_reply_title,
+    parse_staff_user,
+    parse_string_list,
+    parse_thread_entries,
+    parse_ticket,
+    parse_ticket_page,
+)
+
+QUEUE_VIEWS = {
+    "all": "All",
+    "mine": "Assigned to me",
+    "following": "Following",
+    "escalated": "Escalated",
+    "customer": "By customer",
+}
+
+
+@dataclass(frozen=True)
+class TicketEnums:
+    statuses: tuple[str, ...]
+    priorities: tuple[str, ...]
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TicketFilters:
+    view: str = "all"
+    status: str = ""
+    priority: str = ""
+    category: str = ""
+    customer_id: str = ""
+    page: int = 1
+    page_size: int = 25
+
+
+@dataclass(frozen=True)
+class TicketThread:
+    """Everything the ticket page shows; a part the gateway could not give carries its error."""
+
+    ticket: Ticket
+    entries: list[ThreadEntry]
+    files_by_owner: dict[str, list[TicketFile]]
+    ticket_files: list[TicketFile]
+    followers: list[StaffUser]
+    staff_names: dict[str, str]
+    customer: CustomerDetail | None
+    errors: dict[str, GatewayError] = field(default_factory=dict)
+
+    def author_name(self, user_id: str) -> str:
+        return self.staff_names.get(user_id, user_id)
+
+
+def _cached(key: str, load: Any) -> Any:
+    """A gateway read kept for ENUM_CACHE_SECONDS: a warm page makes no enum calls."""
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        cache.set(key, value, timeout=settings.GATEWAY_ENUM_CACHE_SECONDS)
+    return value
+
+
+def ticket_enums(auth: GatewayAuth) -> TicketEnums:
+    def load() -> TicketEnums:
+        client = gateway_client()
+        outcomes = read_concurrently(
+            {
+                "statuses": lambda: client.call(paths.TICKET_STATUS_ENUM, auth=auth),
+                "priorities": lambda: client.call(paths.TICKET_PRIORITY_ENUM, auth=auth),
+                "categories": lambda: client.call(paths.TICKET_CATEGORY_ENUM, auth=auth),
+            }
+        )
+        return TicketEnums(
+            **{
+                name: parse_string_list(outcome.unwrap(), name)
+                for name, outcome in outcomes.items()
+            }
+        )
+
+    return _cached(f"finsupport-enums:{auth.tenant_id}", load)  # type: ignore[no-any-return]
+
+
+def staff_directory(auth: GatewayAuth) -> dict[str, StaffUser]:
+    """The tenant's staff by user id, for names and the assignee picker (cached)."""
+
+    def load() -> dict[str, StaffUser]:
+        body = gateway_client().call(paths.STAFF_USERS, auth=auth)
+        items = body.get("users") if isinstance(body, dict) else body
+        users = [parse_staff_user(item) for item in (items or [])]
+        return {user.id: user for user in users if user.id}
+
+    return _cached(f"staff-directory:{auth.tenant_id}", load)  # type: ignore[no-any-return]
+
+
+def list_tickets(auth: GatewayAuth, filters: TicketFilters, *, my_user_id: str) -> TicketPage:
+    params: dict[str, Any] = {"pageNumber": filters.page, "pageSize": filters.page_size}
+    for name in ("status", "priority", "category"):
+        if getattr(filters, name):
+            params[name] = getattr(filters, name)
+    path_params: dict[str, str] = {}
+    if filters.view == "mine":
+        endpoint, path_params = paths.TICKETS_OF_ASSIGNEE, {"assignee_id": my_user_id}
+    elif filters.view == "following":
+        endpoint, path_params = paths.TICKETS_OF_FOLLOWER, {"follower_id": my_user_id}
+    elif filters.view == "customer" and filters.customer_id:
+        endpoint, path_params = paths.TICKETS_OF_CUSTOMER, {"customer_id": filters.customer_id}
+    else:
+        endpoint = paths.TICKETS
+        if filters.view == "escalated":
+            params["status"] = "ESCALATED"
+    body = gateway_client().call(endpoint, auth=auth, path_params=path_params, params=params)
+    return parse_ticket_page(body, page_size=filters.page_size)
+
+
+def customer_tickets(auth: GatewayAuth, customer_id: str, *, page_size: int = 10) -> TicketPage:
+    body = gateway_client().call(
+        paths.TICKETS_OF_CUSTOMER,
+        auth=auth,
+        path_params={"customer_id": customer_id},
+        params={"pageNumber": 1, "pageSize": page_size},
+    )
+    return parse_ticket_page(body, page_size=page_size)
+
+
+def ticket(auth: GatewayAuth, ticket_id: str) -> Ticket:
+    return parse_ticket(
+        gateway_client().call(paths.TICKET, auth=auth, path_params={"ticket_id": ticket_id})
+    )
+
+
+def ticket_thread(auth: GatewayAuth, ticket_id: str) -> TicketThread:
+    """The ticket page's reads, made at the same time; then the customer it is about."""
+    client = gateway_client()
+    by_ticket = {"ticket_id": ticket_id}
+    outcomes = read_concurrently(
+        {
+            "ticket": lambda: ticket(auth, ticket_id),
+            "replies": lambda: parse_thread_entries(
+                client.call(paths.TICKET_REPLIES, auth=auth, path_params=by_ticket), "reply"
+            ),
+            "notes": lambda: parse_thread_entries(
+                client.call(paths.TICKET_NOTES, auth=auth, path_params=by_ticket), "note"
+            ),
+            "files": lambda: parse_files(
+                client.call(paths.FILES_OF_TICKET, auth=auth, path_params=by_ticket)
+            ),
+            "staff": lambda: staff_directory(auth),
+        }
+    )
+    the_ticket: Ticket = outcomes["ticket"].unwrap()
+    errors = {name: o.error for name, o in outcomes.items() if o.error is not None}
+    entries = (outcomes["replies"].value or []) + (outcomes["notes"].value or [])
+    entries.sort(key=lambda entry: (entry.created_at is None, entry.created_at, entry.id))
+    files: tuple[TicketFile, ...] = outcomes["files"].value or ()
+    files_by_owner: dict[str, list[TicketFile]] = {}
+    for item in files:
+        owner = item.reply_id or item.note_id
+        if owner:
+            files_by_owner.setdefault(owner, []).append(item)
+    staff: dict[str, StaffUser] = outcomes["staff"].value or {}
+    customer = None
+    if the_ticket.customer_id:
+        try:
+            customer = customer_detail(auth, the_ticket.customer_id)
+        except GatewayNotFound:
+            customer = None
+        except GatewayError as error:
+            errors["customer"] = error
+    return TicketThread(
+        ticket=the_ticket,
+        entries=entries,
+        files_by_owner=files_by_owner,
+        ticket_files=[f for f in files if not (f.reply_id or f.note_id)],
+        followers=[
+            staff.get(user_id) or StaffUser(user_id, "", "", ()) for user_id in the_ticket.followers
+        ],
+        staff_names={user_id: user.label for user_id, user in staff.items()},
+        customer=customer,
+        errors=errors,
+    )
+
+
+def file_metadata(auth: GatewayAuth, file_id: str) -> TicketFile:
+    from .records import parse_file
+
+    return parse_file(
+        gateway_client().call(paths.FILE, auth=auth, path_params={"file_id": file_id})
+    )
+
+
+def file_content(auth: GatewayAuth, file_id: str) -> bytes:
+    response = gateway_client().call(
+        paths.FILE_CONTENT, auth=auth, path_params={"file_id": file_id}, raw=True
+    )
+    return bytes(response.content)
+
+
+def reply_titles(auth: GatewayAuth) -> list[ReplyTitle]:
+    body = gateway_client().call(paths.REPLY_TITLES, auth=auth)
+    items = body.get("replyTitles") if isinstance(body, dict) else body
+    return [parse_reply_title(item) for item in (items or [])]
+
+
+def reply_messages(auth: GatewayAuth) -> list[ReplyMessage]:
+    body = gateway_client().call(paths.REPLY_MESSAGES, auth=auth)
+    items = body.get("replyMessages") if isinstance(body, dict) else body
+    return [parse_reply_message(item) for item in (items or [])]
+
+
+@dataclass(frozen=True)
+class CannedReply:
+    title: str
+    message_id: str
+    message: str
+
+
+def canned_replies(auth: GatewayAuth) -> list[CannedReply]:
+    """Active reply titles with their messages, for the composer's picker."""
+    outcomes = read_concurrently(
+        {"titles": lambda: reply_titles(auth), "messages": lambda: reply_messages(auth)}
+    )
+    titles = {t.id: t for t in outcomes["titles"].unwrap() if t.is_active}
+    return [
+        CannedReply(title=titles[m.title_id].title, message_id=m.id, message=m.message)
+        for m in outcomes["messages"].unwrap()
+        if m.title_id in titles
+    ]
