@@ -8,6 +8,8 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("customers/", include("customers.urls")),
     path("approvals/", include("customers.approval_urls")),
+    path("tickets/", include("tickets.urls")),
+    path("audit/", include("backoffice.audit_urls")),
 ]
 
 handler404 = "backoffice.error_views.not_found"

@@ -1,0 +1,237 @@
+"""The audit trail: read-only pages over the append-only `AuditRecord` table.
+
+Any signed-in staff member may read it. Nothing here writes: there is no edit or delete path.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
+
+from customers.ids import GATEWAY_ID_PATTERN
+
+from .audit_forms import (
+    DEFAULT_PAGE_SIZE,
+    AuditFilterForm,
+    AuditFilters,
+    action_label,
+    filters_query,
+)
+from .http import StaffRequest
+from .models import AuditRecord
+
+SUMMARY_LIMIT = 140
+
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "ok": ("OK", "success"),
+    "pending": ("Pending", "warning"),
+    "rejected": ("Rejected", "neutral"),
+    "withdrawn": ("Withdrawn", "neutral"),
+}
+ERROR_TONE = "danger"
+
+CSV_HEADER = (
+    "at",
+    "staff_user_id",
+    "staff_name",
+    "action",
+    "target_type",
+    "target_id",
+    "outcome",
+    "gateway_status",
+    "request_id",
+    "summary",
+)
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def filtered_records(filters: AuditFilters) -> QuerySet[AuditRecord]:
+    """The records these filters select, newest first; paging is left to the caller."""
+    records = AuditRecord.objects.all()
+    if filters.staff_user_id:
+        records = records.filter(staff_user_id=filters.staff_user_id)
+    if filters.action:
+        records = records.filter(action=filters.action)
+    if filters.target_id:
+        records = records.filter(target_id=filters.target_id)
+    zone = timezone.get_default_timezone()
+    if filters.date_from:
+        start = datetime.combine(filters.date_from, time.min, tzinfo=zone)
+        records = records.filter(at__gte=start)
+    if filters.date_to:
+        # Up to the start of the next day, so the whole "to" day is included.
+        end = datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=zone)
+        records = records.filter(at__lt=end)
+    return records.order_by("-at", "-id")
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One record as the list shows it."""
+
+    record: AuditRecord
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.record.action)
+
+    @property
+    def customer_link(self) -> str:
+        record = self.record
+        if record.target_type == "customer" and GATEWAY_ID_PATTERN.fullmatch(record.target_id):
+            return reverse("customers:detail", args=[record.target_id])
+        return ""
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOMES.get(self.record.outcome, (self.record.outcome, ERROR_TONE))[0]
+
+    @property
+    def outcome_tone(self) -> str:
+        return OUTCOMES.get(self.record.outcome, (self.record.outcome, ERROR_TONE))[1]
+
+    @property
+    def summary_text(self) -> str:
+        return summary_text(self.record.summary)
+
+    @property
+    def summary_short(self) -> str:
+        text = self.summary_text
+        return text if len(text) <= SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 1].rstrip() + "…"
+
+
+def summary_text(summary: Any) -> str:
+    """A one-line reading of a summary: customer · field: before → after · “reason”."""
+    if not isinstance(summary, dict):
+        return _plain(summary)
+    parts: list[str] = []
+    if summary.get("customer"):
+        parts.append(_plain(summary["customer"]))
+    before, after = summary.get("before"), summary.get("after")
+    if isinstance(before, dict) or isinstance(after, dict):
+        before = before if isinstance(before, dict) else {}
+        after = after if isinstance(after, dict) else {}
+        for key in sorted(set(before) | set(after), key=str):
+            parts.append(f"{key}: {_plain(before.get(key), '—')} → {_plain(after.get(key), '—')}")
+    elif before not in (None, "") or after not in (None, ""):
+        parts.append(f"{_plain(before, '—')} → {_plain(after, '—')}")
+    for key in ("reason", "note"):
+        if summary.get(key):
+            parts.append(f"“{_plain(summary[key])}”")
+    return " · ".join(parts)
+
+
+def _plain(value: Any, empty: str = "") -> str:
+    if value is None or value == "":
+        return empty
+    if isinstance(value, str):
+        return " ".join(value.split())
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def audit_list(request: StaffRequest) -> HttpResponse:
+    query = request.GET.copy()
+    query.setdefault("page_size", str(DEFAULT_PAGE_SIZE))
+    form = AuditFilterForm(query)
+    filters: AuditFilters | None = None
+    page: Page | None = None
+    total = 0
+    if form.is_valid():
+        filters = form.filters()
+        paginator = Paginator(filtered_records(filters), filters.page_size)
+        total = paginator.count
+        try:
+            page = paginator.page(filters.page)
+        except EmptyPage:
+            page = None
+    rows = [AuditRow(record) for record in page.object_list] if page else []
+    query_string = filters_query(filters) if filters else ""
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "rows": rows,
+        "total": total,
+        "query": query_string,
+        # The export holds every page, so the link carries the filters but no paging.
+        "export_query": filters_query(filters, page=1, page_size=DEFAULT_PAGE_SIZE)
+        if filters
+        else "",
+        "previous_query": filters_query(filters, page=filters.page - 1) if filters else "",
+        "next_query": filters_query(filters, page=filters.page + 1) if filters else "",
+    }
+    status = 200 if form.is_valid() else 400
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "audit/_audit_list.html", context, status=status)
+        if filters is not None:
+            # Push the canonical URL rather than the raw form query with its empty fields.
+            push_url(response, reverse("audit:list") + ("?" + query_string if query_string else ""))
+        return response
+    return render(request, "audit/list.html", context, status=status)
+
+
+class _Echo:
+    """A file-like object whose write hands the line back, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_row(record: AuditRecord) -> list[str]:
+    values: list[object] = [
+        timezone.localtime(record.at).isoformat(),
+        record.staff_user_id,
+        record.staff_name,
+        record.action,
+        record.target_type,
+        record.target_id,
+        record.outcome,
+        record.gateway_status,
+        record.request_id,
+        json.dumps(record.summary, ensure_ascii=False, sort_keys=True, default=str),
+    ]
+    return [_cell(value) for value in values]
+
+
+def _csv_lines(records: QuerySet[AuditRecord]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    for record in records.iterator(chunk_size=2000):
+        yield writer.writerow(_csv_row(record))
+
+
+@require_GET
+def audit_export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
+    """The list's filtered set (every page) as CSV, streamed."""
+    form = AuditFilterForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(
+            "Some filters are not valid.", status=400, content_type="text/plain; charset=utf-8"
+        )
+    records = filtered_records(form.filters())
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(_csv_lines(records), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
+    return response
