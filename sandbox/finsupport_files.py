@@ -64,7 +64,11 @@ def _read_parts(request: Request, field_name: str, max_files: int) -> list[multi
     except ValueError:
         length = 0
     if length > max_files * MAX_FILE_BYTES + MULTIPART_OVERHEAD:
-        raise _too_large(field_name)
+        raise ApiError(
+            413,
+            f"Upload is larger than {max_files} file(s) of at most {LIMIT_TEXT} each",
+            [field_error(field_name, f"must be at most {MAX_FILE_BYTES} bytes per file")],
+        )
     body = request.environ["wsgi.input"].read(length) if length > 0 else b""
     try:
         return multipart.parse(body, request.header("Content-Type"))

@@ -239,10 +239,10 @@ def assignee_status(request: Request) -> dict[str, Any]:
     errors = check_enum(status, TICKET_STATUSES, "status", required=True)
     if not errors and status not in ASSIGNEE_STATUSES:
         errors.append(field_error("status", "an assignee may set " + ", ".join(ASSIGNEE_STATUSES)))
+    raise_if(errors)
     with request.store.write() as connection:
         ticket = own_ticket(connection, request, request.params["ticketId"])
         require_admin_or_assignee(request, ticket)
-        raise_if(errors)
         return touch_ticket(connection, ticket, **_status_changes(status))
 
 
