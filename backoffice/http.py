@@ -6,10 +6,12 @@ from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
 from .gateway.client import GatewayAuth
+from .models import StaffMember
 from .staff import StaffIdentity
 
 
 class StaffRequest(HttpRequest):
+    user: StaffMember  # type: ignore[assignment]  # sign-in is required everywhere it is used
     htmx: HtmxDetails
     request_id: str
     staff: StaffIdentity

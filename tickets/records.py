@@ -122,6 +122,7 @@ class ThreadEntry:
     text: str
     file_ids: tuple[str, ...]
     created_at: datetime | None
+    author_name: str = ""
 
     @property
     def is_internal(self) -> bool:

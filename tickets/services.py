@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -185,6 +185,8 @@ def ticket_thread(auth: GatewayAuth, ticket_id: str) -> TicketThread:
         if owner:
             files_by_owner.setdefault(owner, []).append(item)
     staff: dict[str, StaffUser] = outcomes["staff"].value or {}
+    names = {user_id: user.label for user_id, user in staff.items()}
+    entries = [replace(e, author_name=names.get(e.author_id, e.author_id)) for e in entries]
     customer = None
     if the_ticket.customer_id:
         try:
@@ -201,7 +203,7 @@ def ticket_thread(auth: GatewayAuth, ticket_id: str) -> TicketThread:
         followers=[
             staff.get(user_id) or StaffUser(user_id, "", "", ()) for user_id in the_ticket.followers
         ],
-        staff_names={user_id: user.label for user_id, user in staff.items()},
+        staff_names=names,
         customer=customer,
         errors=errors,
     )

@@ -1,0 +1,93 @@
+"""Rendering the ticket page: header, thread, composers and the actions this person may take."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from backoffice.form_tokens import issue_form_token
+from backoffice.gateway.errors import GatewayError, GatewayUnauthorized
+from backoffice.http import StaffRequest
+
+from . import services
+from .action_forms import ACTION_FORMS, TicketActionForm
+from .message_forms import MessageForm, NoteForm
+from .services import TicketThread
+from .writes import allowed_actions
+
+
+def _canned(request: StaffRequest) -> tuple[list[services.CannedReply], GatewayError | None]:
+    try:
+        return services.canned_replies(request.gateway_auth), None
+    except GatewayUnauthorized:
+        raise
+    except GatewayError as error:
+        return [], error
+
+
+def render_ticket_page(
+    request: StaffRequest,
+    thread: TicketThread,
+    *,
+    bound: MessageForm | TicketActionForm | None = None,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    ticket = thread.ticket
+    allowed = allowed_actions(request.staff, ticket)
+    member = request.user
+    enums = services.ticket_enums(request.gateway_auth)
+    staff = services.staff_directory(request.gateway_auth)
+    canned, canned_error = _canned(request) if {"reply", "note"} & allowed else ([], None)
+    template_text = ""
+    wanted = request.GET.get("canned", "")
+    for reply in canned:
+        if reply.message_id == wanted:
+            template_text = reply.message
+
+    def fresh_message_form(form_class: type[MessageForm], prefix: str) -> MessageForm:
+        if isinstance(bound, form_class) and bound.prefix == prefix:
+            return bound
+        initial = {"form_token": issue_form_token(member)}  # type: ignore[arg-type]
+        if prefix == request.GET.get("composer", "reply") and template_text:
+            initial["text"] = template_text
+        return form_class(initial=initial, prefix=prefix)
+
+    action_forms = {}
+    for action, form_class in ACTION_FORMS.items():
+        if action not in allowed:
+            continue
+        if isinstance(bound, form_class):
+            action_forms[action] = bound
+        else:
+            action_forms[action] = form_class(
+                initial={"form_token": issue_form_token(member)},  # type: ignore[arg-type]
+                ticket_enums=enums,
+                staff=staff,
+                ticket=ticket,
+            )
+    composer = request.GET.get("composer", "reply")
+    if isinstance(bound, MessageForm):
+        composer = bound.prefix or "reply"
+    context = {
+        "thread": thread,
+        "ticket": ticket,
+        "customer": thread.customer,
+        "assignee_name": thread.author_name(ticket.assignee_id) if ticket.assignee_id else "",
+        "reply_form": fresh_message_form(MessageForm, "reply") if "reply" in allowed else None,
+        "note_form": fresh_message_form(NoteForm, "note") if "note" in allowed else None,
+        "composer": composer if composer in ("reply", "note") else "reply",
+        "canned": canned,
+        "canned_error": canned_error,
+        "action_forms": action_forms,
+        "upload_max_files": settings.TICKET_UPLOAD_MAX_FILES,
+        "upload_max_bytes": settings.TICKET_UPLOAD_MAX_BYTES,
+        "failed_action": getattr(bound, "action", "")
+        if isinstance(bound, TicketActionForm)
+        else "",
+        **extra,
+    }
+    return render(request, "tickets/detail.html", context, status=status)

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+
+from customers.forms import GATEWAY_ID, PAGE_SIZES
+
+from . import enums
+from .services import QUEUE_VIEWS, TicketEnums, TicketFilters
+
+
+def _choices(
+    values: tuple[str, ...], labels: dict[str, str], anything: str
+) -> list[tuple[str, str]]:
+    return [("", anything), *((value, enums.label(labels, value)) for value in values)]
+
+
+class TicketFilterForm(forms.Form):
+    """The queue's query string; status, priority and category choices come from the gateway."""
+
+    view = forms.ChoiceField(required=False, choices=list(QUEUE_VIEWS.items()))
+    status = forms.ChoiceField(required=False)
+    priority = forms.ChoiceField(required=False)
+    category = forms.ChoiceField(required=False)
+    customer = forms.CharField(
+        required=False, max_length=64, label="Customer id", validators=[GATEWAY_ID]
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+    page_size = forms.TypedChoiceField(
+        required=False,
+        label="Per page",
+        coerce=int,
+        empty_value=None,
+        choices=[(size, size) for size in PAGE_SIZES],
+    )
+
+    def __init__(self, *args: object, ticket_enums: TicketEnums, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        fields = self.fields
+        fields["status"].choices = _choices(  # type: ignore[attr-defined]
+            ticket_enums.statuses, enums.STATUS_LABELS, "Any status"
+        )
+        fields["priority"].choices = _choices(  # type: ignore[attr-defined]
+            ticket_enums.priorities, enums.PRIORITY_LABELS, "Any priority"
+        )
+        fields["category"].choices = _choices(  # type: ignore[attr-defined]
+            ticket_enums.categories, enums.CATEGORY_LABELS, "Any category"
+        )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("view") == "customer" and not data.get("customer"):
+            self.add_error("customer", "Enter the customer id whose tickets you want.")
+        return data
+
+    def filters(self) -> TicketFilters:
+        data = self.cleaned_data
+        return TicketFilters(
+            view=data["view"] or "all",
+            status=data["status"],
+            priority=data["priority"],
+            category=data["category"],
+            customer_id=data["customer"].strip(),
+            page=data["page"] or 1,
+            page_size=data["page_size"] or 25,
+        )
+
+
+def ticket_query(filters: TicketFilters, **overrides: object) -> str:
+    """The canonical query string for a queue state: defaults left out."""
+    values: dict[str, object] = {
+        "view": filters.view,
+        "status": filters.status,
+        "priority": filters.priority,
+        "category": filters.category,
+        "customer": filters.customer_id if filters.view == "customer" else "",
+        "page": filters.page,
+        "page_size": filters.page_size,
+    }
+    values.update(overrides)
+    defaults = {"view": "all", "page": 1, "page_size": 25}
+    return urlencode(
+        {
+            key: value
+            for key, value in values.items()
+            if value not in ("", None) and value != defaults.get(key)
+        }
+    )

@@ -1,0 +1,66 @@
+"""The reply and note composers, with attachment limits checked before anything is sent."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: object, initial: object = None) -> list[UploadedFile]:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class MessageForm(forms.Form):
+    """A public reply or an internal note; `kind` says which."""
+
+    kind = "reply"
+    text = forms.CharField(
+        label="Reply to the customer",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    attachments = MultipleFileField(label="Attach files", required=False)
+    form_token = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data.get("attachments") or []
+        if len(files) > settings.TICKET_UPLOAD_MAX_FILES:
+            raise forms.ValidationError(
+                f"Attach at most {settings.TICKET_UPLOAD_MAX_FILES} files at once."
+            )
+        problems = []
+        for upload in files:
+            if (upload.size or 0) > settings.TICKET_UPLOAD_MAX_BYTES:
+                problems.append(
+                    f"{upload.name} is {filesizeformat(upload.size or 0)}; the limit is "
+                    f"{filesizeformat(settings.TICKET_UPLOAD_MAX_BYTES)}."
+                )
+            if (upload.content_type or "") not in settings.TICKET_UPLOAD_CONTENT_TYPES:
+                problems.append(
+                    f"{upload.name} is of type {upload.content_type or 'unknown'}; allowed: "
+                    + ", ".join(settings.TICKET_UPLOAD_CONTENT_TYPES)
+                    + "."
+                )
+        if problems:
+            raise forms.ValidationError(problems)
+        return files
+
+
+class NoteForm(MessageForm):
+    kind = "note"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["text"].label = "Internal note (not visible to the customer)"
