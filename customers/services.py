@@ -9,14 +9,16 @@ from backoffice.gateway import paths
 from backoffice.gateway.client import GatewayAuth
 from backoffice.gateway.concurrent import read_concurrently
 from backoffice.gateway.connection import gateway_client
-from backoffice.gateway.errors import GatewayError, GatewayNotFound
+from backoffice.gateway.errors import GatewayBadResponse, GatewayError, GatewayNotFound
 
 from .records import (
     CustomerDetail,
     CustomerPage,
+    CustomerSummary,
     Document,
     parse_customer_detail,
     parse_customer_page,
+    parse_customer_summary,
     parse_documents,
 )
 
@@ -64,6 +66,25 @@ def list_customers(auth: GatewayAuth, filters: CustomerFilters) -> CustomerPage:
         endpoint, params = paths.CUSTOMERS_OF_TENANT, {}
     answer = gateway_client().call(endpoint, auth=auth, path_params=params, json=body)
     return parse_customer_page(answer, page_size=filters.page_size)
+
+
+def organization_customers(auth: GatewayAuth, organization_id: str) -> tuple[CustomerSummary, ...]:
+    """Every customer of one organization, as the gateway lists them (`[{"customer": ...}]`)."""
+    answer = gateway_client().call(
+        paths.ORGANIZATION_CUSTOMERS, auth=auth, path_params={"organization_id": organization_id}
+    )
+    if isinstance(answer, dict) and isinstance(answer.get("customers"), list):
+        answer = answer["customers"]
+    if not isinstance(answer, list):
+        raise GatewayBadResponse("The gateway's organization customers are not a list.")
+    return tuple(
+        parse_customer_summary(
+            item["customer"]
+            if isinstance(item, dict) and isinstance(item.get("customer"), dict)
+            else item
+        )
+        for item in answer
+    )
 
 
 def customer_detail(auth: GatewayAuth, customer_id: str) -> CustomerDetail:

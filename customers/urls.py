@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from . import action_views, views
 from .ids import GATEWAY_ID_REGEX
@@ -20,6 +20,7 @@ app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("go/", views.go_to_customer, name="go"),
+    path("", include("customers.record_urls")),
     path("<gateway_id:customer_id>/", views.customer_detail, name="detail"),
     path(
         "<gateway_id:customer_id>/actions/<slug:action>/",

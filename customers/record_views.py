@@ -1,0 +1,365 @@
+"""Customer record pages: add an address or documents, edit or create a customer, the documents
+filter, the SEPA id per channel and the organization page.
+
+Views stay thin: the forms in `record_forms` validate and build the gateway body, `submit_write`
+sends and audits it. Every write redeems a one-time token first, so a double submit reaches the
+gateway once; a rejected or failed write shows the form again with everything typed kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from backoffice.form_tokens import issue_form_token, redeem_form_token
+from backoffice.gateway import paths
+from backoffice.gateway.connection import gateway_client
+from backoffice.gateway.errors import (
+    GatewayError,
+    GatewayNotFound,
+    GatewayRejected,
+    GatewayUnauthorized,
+)
+from backoffice.http import StaffRequest
+
+from . import services
+from .action_views import ensure_customer_writer
+from .detail_page import render_customer_page
+from .ids import GATEWAY_ID_PATTERN
+from .record_forms import (
+    ADDRESS_PURPOSE_SUGGESTIONS,
+    AddressForm,
+    CustomerCreateForm,
+    CustomerEditForm,
+    DocumentPurposeForm,
+    DocumentsForm,
+    EditableCustomer,
+    RecordForm,
+    SepaChannelForm,
+    created_customer_id,
+    edit_initial,
+    editable_values,
+    parse_editable_customer,
+    read_snapshot,
+    sign_snapshot,
+    stale_edit,
+)
+from .records import CustomerSummary
+from .writes import CustomerWrite, WriteOutcome, WriteRefused, submit_write
+
+ALREADY_SUBMITTED = (
+    "This form was already submitted; nothing was sent again. "
+    "Check the customer before submitting once more."
+)
+ShowAgain = Callable[..., HttpResponse]
+
+
+def _refusal_or_failure(
+    request: StaffRequest, form: RecordForm, write: CustomerWrite, show_again: ShowAgain
+) -> WriteOutcome | HttpResponse:
+    """Send the write once; a refusal or gateway failure becomes the form again."""
+    try:
+        return submit_write(request.gateway_auth, request.user, request.staff, write)
+    except WriteRefused as refusal:
+        return show_again(403, banner=str(refusal))
+    except GatewayUnauthorized:
+        raise
+    except GatewayRejected as error:
+        form.add_gateway_errors(error.field_errors)
+        if not error.field_errors:
+            form.add_error(None, error.message)
+        return show_again(400, error=error)
+    except GatewayError as error:
+        return show_again(502, error=error)
+
+
+def _saved(request: StaffRequest, outcome: WriteOutcome, write: CustomerWrite) -> None:
+    if outcome.pending is not None:
+        messages.success(
+            request, f"{write.label} requested. A second officer must approve it first."
+        )
+    else:
+        messages.success(request, f"{write.label}: saved at the gateway.")
+
+
+def _read_or_error(
+    read: Callable[[], Any], *, not_found_page: bool = True
+) -> tuple[Any, GatewayError | None]:
+    """A read whose failure is shown in place (with the form, or in the fragment) instead of
+    as an error page; an unknown id still gets the not-found page unless `not_found_page` is off.
+    """
+    try:
+        return read(), None
+    except GatewayUnauthorized:
+        raise
+    except GatewayNotFound as error:
+        if not_found_page:
+            raise
+        return None, error
+    except GatewayError as error:
+        return None, error
+
+
+def _simple_write_view(
+    request: StaffRequest,
+    customer_id: str,
+    *,
+    form_class: type[AddressForm] | type[DocumentsForm],
+    template: str,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Add an address or documents: one detail read for the name, then one write."""
+    ensure_customer_writer(request)
+    auth, member = request.gateway_auth, request.user
+    context: dict[str, Any] = {"customer_id": customer_id, **(extra or {})}
+    if request.method == "GET":
+        customer = services.customer_detail(auth, customer_id)
+        form = form_class(initial={"form_token": issue_form_token(member)})
+        return render(request, template, {**context, "customer": customer, "form": form})
+
+    data = request.POST.copy()
+    form = form_class(data)
+
+    def show_again(status: int, **shown: Any) -> HttpResponse:
+        data["form_token"] = issue_form_token(member)
+        return render(request, template, {**context, "form": form, **shown}, status=status)
+
+    customer, error = _read_or_error(lambda: services.customer_detail(auth, customer_id))
+    if error is not None:
+        return show_again(502, error=error, customer=None)
+    context["customer"] = customer
+    if not form.is_valid():
+        return show_again(400)
+    if not redeem_form_token(member, form.cleaned_data["form_token"]):
+        return show_again(409, banner=ALREADY_SUBMITTED)
+    write = form.to_write(customer)
+    outcome = _refusal_or_failure(request, form, write, show_again)
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    _saved(request, outcome, write)
+    return redirect("customers:detail", customer_id=customer_id)
+
+
+@require_http_methods(["GET", "POST"])
+def add_address(request: StaffRequest, customer_id: str) -> HttpResponse:
+    return _simple_write_view(
+        request,
+        customer_id,
+        form_class=AddressForm,
+        template="customers/address_form.html",
+        extra={"purpose_suggestions": ADDRESS_PURPOSE_SUGGESTIONS},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def add_documents(request: StaffRequest, customer_id: str) -> HttpResponse:
+    return _simple_write_view(
+        request, customer_id, form_class=DocumentsForm, template="customers/documents_form.html"
+    )
+
+
+def _editable(request: StaffRequest, customer_id: str) -> EditableCustomer:
+    answer = gateway_client().call(
+        paths.CUSTOMER_DETAIL, auth=request.gateway_auth, path_params={"customer_id": customer_id}
+    )
+    return parse_editable_customer(answer)
+
+
+@require_http_methods(["GET", "POST"])
+def edit_customer(request: StaffRequest, customer_id: str) -> HttpResponse:
+    ensure_customer_writer(request)
+    member = request.user
+    template = "customers/customer_form.html"
+    context: dict[str, Any] = {"mode": "edit", "customer_id": customer_id}
+    if request.method == "GET":
+        editable = _editable(request, customer_id)
+        current = editable_values(editable)
+        form = CustomerEditForm(
+            initial=edit_initial(editable, issue_form_token(member)),
+            notification_types=editable.notification_types,
+            current=current,
+        )
+        return render(request, template, {**context, "customer": editable.customer, "form": form})
+
+    data = request.POST.copy()
+    fresh, error = _read_or_error(lambda: _editable(request, customer_id))
+    if fresh is None:
+        snapshot = read_snapshot(data.get("seen_snapshot", "")) or {}
+        form = CustomerEditForm(data, notification_types=snapshot.get("notifications") or [])
+    else:
+        form = CustomerEditForm(
+            data,
+            notification_types=fresh.notification_types,
+            current=editable_values(fresh),
+        )
+    context["customer"] = fresh.customer if fresh is not None else None
+
+    def show_again(status: int, **shown: Any) -> HttpResponse:
+        data["form_token"] = issue_form_token(member)
+        return render(request, template, {**context, "form": form, **shown}, status=status)
+
+    if error is not None:
+        return show_again(502, error=error)
+    if not form.is_valid():
+        return show_again(400)
+    if not redeem_form_token(member, form.cleaned_data["form_token"]):
+        return show_again(409, banner=ALREADY_SUBMITTED)
+    stale = stale_edit(form, fresh)
+    if stale is not None:
+        # The officer has now seen the fresh values; a second submit may overwrite them.
+        data["seen_updated"] = fresh.updated_iso
+        data["seen_snapshot"] = sign_snapshot(fresh)
+        return show_again(409, stale=stale)
+    write = form.to_write(fresh)
+    if not write.after:
+        messages.info(request, "Nothing changed, so nothing was sent to the gateway.")
+        return redirect("customers:detail", customer_id=customer_id)
+    outcome = _refusal_or_failure(request, form, write, show_again)
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    _saved(request, outcome, write)
+    return redirect("customers:detail", customer_id=customer_id)
+
+
+@require_http_methods(["GET", "POST"])
+def create_customer(request: StaffRequest) -> HttpResponse:
+    ensure_customer_writer(request)
+    member = request.user
+    template = "customers/customer_form.html"
+    context: dict[str, Any] = {"mode": "create", "customer": None}
+    if request.method == "GET":
+        form = CustomerCreateForm(initial={"form_token": issue_form_token(member)})
+        return render(request, template, {**context, "form": form})
+
+    data = request.POST.copy()
+    form = CustomerCreateForm(data)
+
+    def show_again(status: int, **shown: Any) -> HttpResponse:
+        data["form_token"] = issue_form_token(member)
+        return render(request, template, {**context, "form": form, **shown}, status=status)
+
+    if not form.is_valid():
+        return show_again(400)
+    if not redeem_form_token(member, form.cleaned_data["form_token"]):
+        return show_again(409, banner=ALREADY_SUBMITTED)
+    write = form.to_write()
+    outcome = _refusal_or_failure(request, form, write, show_again)
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    if outcome.pending is not None:
+        _saved(request, outcome, write)
+        return redirect("customers:list")
+    new_id = created_customer_id(outcome.answer)
+    if not GATEWAY_ID_PATTERN.fullmatch(new_id):
+        messages.warning(
+            request,
+            "The gateway created the customer but did not answer with an id we can open; "
+            "find it in the list.",
+        )
+        return redirect("customers:list")
+    messages.success(request, f"Customer {new_id} created.")
+    return redirect("customers:detail", customer_id=new_id)
+
+
+# ---- Reads ----------------------------------------------------------------------------------
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-Target")
+def documents(request: StaffRequest, customer_id: str) -> HttpResponse:
+    """The documents section filtered by purpose: the fragment for HTMX, else the whole page."""
+    auth = request.gateway_auth
+    form = DocumentPurposeForm(request.GET)
+    valid = form.is_valid()
+    purpose = form.cleaned_data["purpose"] if valid else ""
+    if request.htmx and request.htmx.target == "documents-region":
+        context: dict[str, Any] = {"customer_id": customer_id, "purpose": purpose}
+        if not valid:
+            return render(
+                request,
+                "customers/_documents_filter.html",
+                {**context, "purpose_error": True},
+                status=400,
+            )
+        docs, error = _read_or_error(
+            lambda: services.customer_documents(auth, customer_id, purpose), not_found_page=False
+        )
+        context.update(documents=docs or (), documents_error=error)
+        return render(
+            request,
+            "customers/_documents_filter.html",
+            context,
+            status=502 if error is not None else 200,
+        )
+    profile = services.customer_profile(auth, customer_id)
+    if purpose:
+        docs, error = _read_or_error(
+            lambda: services.customer_documents(auth, customer_id, purpose), not_found_page=False
+        )
+        profile = replace(profile, documents=docs or (), documents_error=error)
+    return render_customer_page(
+        request, profile, status=200 if valid else 400, purpose=purpose, purpose_error=not valid
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def sepa_id_for_channel(request: StaffRequest, customer_id: str) -> HttpResponse:
+    """The SEPA id for one communication channel: a snippet for HTMX, else a message."""
+    form = SepaChannelForm(request.GET)
+    if not form.is_valid():
+        text, ok, status = "Letters, digits, - and _ only.", False, 400
+    else:
+        channel = form.cleaned_data["channel"]
+        answer, error = _read_or_error(
+            lambda: gateway_client().call(
+                paths.CUSTOMER_SEPA_ID_BY_CHANNEL,
+                auth=request.gateway_auth,
+                path_params={"customer_id": customer_id, "channel": channel},
+            ),
+            not_found_page=False,
+        )
+        sepa = str(answer.get("sepaId") or "") if isinstance(answer, dict) else ""
+        if error is not None:
+            text, ok, status = f"Unavailable ({error.title.lower()}).", False, 502
+        else:
+            text, ok, status = sepa or "—", True, 200
+    if request.htmx:
+        css = "mono" if ok else "field-error"
+        return HttpResponse(format_html('<span class="{}">{}</span>', css, text), status=status)
+    if ok:
+        messages.info(request, f"SEPA id for {form.cleaned_data['channel']}: {text}")
+    else:
+        messages.error(request, f"SEPA id lookup: {text}")
+    return redirect("customers:detail", customer_id=customer_id)
+
+
+@require_GET
+def organization(request: StaffRequest, organization_id: str) -> HttpResponse:
+    customers, error = _read_or_error(
+        lambda: services.organization_customers(request.gateway_auth, organization_id)
+    )
+    customers = customers or ()
+    own: CustomerSummary | None = next(
+        (
+            c
+            for c in customers
+            if c.customer_type == "Organization" and c.organization_id == organization_id
+        ),
+        None,
+    )
+    context = {
+        "organization_id": organization_id,
+        "customers": customers,
+        "organization": own,
+        "error": error,
+    }
+    return render(request, "customers/organization.html", context, status=502 if error else 200)
