@@ -19,9 +19,11 @@ from .gateway.errors import GatewayError, GatewayNotFound, GatewayUnauthorized
 from .gateway_errors import render_gateway_error
 from .http import StaffRequest
 from .request_id import current_request_id, new_request_id
-from .tokens import refresh_grant
+from .tokens import TokenGrant, refresh_grant
 
 logger = logging.getLogger("backoffice.request")
+
+REFRESHED_AFTER_401_KEY = "gateway_refreshed_after_401_at"
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -115,16 +117,25 @@ class GatewaySessionMiddleware:
             return redirect_to_login(request)
         grant, identity = loaded
         if grant.seconds_left() < settings.GATEWAY_TOKEN_REFRESH_MARGIN:
-            try:
-                grant = refresh_grant(grant, request_id=request.request_id)
-            except GatewayUnauthorized:
-                logger.info("token refresh refused; signing %s out", identity.username)
-                logout(request)
+            renewed = renew_grant(request, grant)
+            if renewed is None:
                 return redirect_to_login(request)
-            staff.replace_grant(request.session, grant)
+            grant = renewed
         request.staff = identity
         request.gateway_auth = staff.gateway_auth(grant, identity, request.request_id)
         return self.get_response(request)
+
+
+def renew_grant(request: StaffRequest, grant: TokenGrant) -> TokenGrant | None:
+    """A fresh token pair in the session, or None (and signed out) when the gateway refuses."""
+    try:
+        renewed = refresh_grant(grant, request_id=request.request_id)
+    except GatewayUnauthorized:
+        logger.info("token refresh refused; signing the staff member out")
+        logout(request)
+        return None
+    staff.replace_grant(request.session, renewed)
+    return renewed
 
 
 class GatewayErrorMiddleware:
@@ -140,8 +151,28 @@ class GatewayErrorMiddleware:
         if not isinstance(exception, GatewayError):
             return None
         if isinstance(exception, GatewayUnauthorized):
-            logout(request)
-            return redirect_to_login(request)
+            return self._after_unauthorized(request)
         if isinstance(exception, GatewayNotFound):
             return render_gateway_error(request, exception, status=404)
         return render_gateway_error(request, exception, status=502)
+
+    @staticmethod
+    def _after_unauthorized(request: StaffRequest) -> HttpResponse:
+        """The gateway ended the token early: refresh once and load the page again.
+
+        Only for reads; a refused write is not replayed, the person signs in again instead.
+        A page that fails again right after a refresh signs out rather than loop.
+        """
+        loaded = staff.load_grant(request.session) if request.user.is_authenticated else None
+        recently = request.session.get(REFRESHED_AFTER_401_KEY, 0) > time.time() - 30
+        if loaded is None or request.method not in ("GET", "HEAD") or recently:
+            logout(request)
+            return redirect_to_login(request)
+        try:
+            renewed = renew_grant(request, loaded[0])
+        except GatewayError as error:
+            return render_gateway_error(request, error, status=502)
+        if renewed is None:
+            return redirect_to_login(request)
+        request.session[REFRESHED_AFTER_401_KEY] = time.time()
+        return HttpResponseRedirect(request.get_full_path())

@@ -14,31 +14,17 @@ from typing import Any
 from django.utils.dateparse import parse_date, parse_datetime
 
 from backoffice.gateway.errors import GatewayBadResponse
+from backoffice.gateway.json_fields import PageNumbers, page_numbers
+from backoffice.gateway.json_fields import as_dict as _dict
+from backoffice.gateway.json_fields import as_int as _int
+from backoffice.gateway.json_fields import as_list as _list
+from backoffice.gateway.json_fields import as_text as _text
 from backoffice.secret_fields import redact
 
 from . import enums
 from .ids import GATEWAY_ID_PATTERN
 
 Json = dict[str, Any]
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _dict(value: Any) -> Json:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _int(value: Any, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 def parse_moment(value: Any) -> datetime | None:
@@ -249,7 +235,7 @@ class CustomerDetail(CustomerSummary):
 
 
 @dataclass(frozen=True)
-class CustomerPage:
+class CustomerPage(PageNumbers):
     customers: tuple[CustomerSummary, ...]
     total: int
     page: int
@@ -257,20 +243,8 @@ class CustomerPage:
     pages: int
 
     @property
-    def first_index(self) -> int:
-        return 0 if not self.customers else (self.page - 1) * self.page_size + 1
-
-    @property
-    def last_index(self) -> int:
-        return 0 if not self.customers else self.first_index + len(self.customers) - 1
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
+    def item_count(self) -> int:
+        return len(self.customers)
 
 
 def parse_name(data: Any) -> PersonName:
@@ -433,16 +407,11 @@ def parse_customer_detail(data: Any) -> CustomerDetail:
 def parse_customer_page(body: Any, *, page_size: int) -> CustomerPage:
     if not isinstance(body, dict) or not isinstance(body.get("customers"), list):
         raise GatewayBadResponse("The gateway's customer list has no 'customers' array.")
-    pagination = _dict(body.get("pagination"))
     customers = tuple(parse_customer_summary(item) for item in body["customers"])
-    total = max(_int(pagination.get("totalSize"), len(customers)), len(customers))
-    pages = _int(pagination.get("numberOfPage"), 0) or max(1, math.ceil(total / page_size))
     return CustomerPage(
         customers=customers,
-        total=total,
-        page=max(_int(pagination.get("currentPage"), 1), 1),
         page_size=page_size,
-        pages=max(pages, 1),
+        **page_numbers(body.get("pagination"), item_count=len(customers), page_size=page_size),
     )
 
 

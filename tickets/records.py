@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -10,24 +9,13 @@ from typing import Any, Literal
 from django.utils.dateparse import parse_date
 
 from backoffice.gateway.errors import GatewayBadResponse
+from backoffice.gateway.json_fields import PageNumbers, page_numbers
+from backoffice.gateway.json_fields import as_int as _int
+from backoffice.gateway.json_fields import as_list as _list
+from backoffice.gateway.json_fields import as_text as _text
 from customers.records import parse_moment
 
 from . import enums
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _int(value: Any, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 @dataclass(frozen=True)
@@ -74,7 +62,7 @@ class Ticket:
 
 
 @dataclass(frozen=True)
-class TicketPage:
+class TicketPage(PageNumbers):
     tickets: tuple[Ticket, ...]
     total: int
     page: int
@@ -82,20 +70,8 @@ class TicketPage:
     pages: int
 
     @property
-    def first_index(self) -> int:
-        return 0 if not self.tickets else (self.page - 1) * self.page_size + 1
-
-    @property
-    def last_index(self) -> int:
-        return 0 if not self.tickets else self.first_index + len(self.tickets) - 1
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
+    def item_count(self) -> int:
+        return len(self.tickets)
 
 
 @dataclass(frozen=True)
@@ -191,18 +167,11 @@ def parse_ticket(data: Any) -> Ticket:
 def parse_ticket_page(body: Any, *, page_size: int) -> TicketPage:
     if not isinstance(body, dict) or not isinstance(body.get("tickets"), list):
         raise GatewayBadResponse("The gateway's ticket list has no 'tickets' array.")
-    pagination: dict[str, Any] = (
-        body["pagination"] if isinstance(body.get("pagination"), dict) else {}
-    )
     tickets = tuple(parse_ticket(item) for item in body["tickets"])
-    total = max(_int(pagination.get("totalSize"), len(tickets)), len(tickets))
-    pages = _int(pagination.get("numberOfPage"), 0) or max(1, math.ceil(total / page_size))
     return TicketPage(
         tickets=tickets,
-        total=total,
-        page=max(_int(pagination.get("currentPage"), 1), 1),
         page_size=page_size,
-        pages=max(pages, 1),
+        **page_numbers(body.get("pagination"), item_count=len(tickets), page_size=page_size),
     )
 
 

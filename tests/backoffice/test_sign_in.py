@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -168,9 +169,53 @@ def test_a_refused_refresh_sends_staff_back_to_sign_in(sign_in, gateway) -> None
     assert SESSION_KEY not in client.session
 
 
-def test_a_token_the_gateway_no_longer_accepts_signs_staff_out(sign_in, gateway) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_the_gateway_no_longer_accepts_is_refreshed_and_the_page_loaded_again(
+    sign_in, gateway
+) -> None:  # type: ignore[no-untyped-def]
+    client = sign_in("bob")
+    gateway.post(LIST_URL, status=401, json={"status": 401, "message": "token expired early"})
+    gateway.post(TOKEN_URL, json=token_answer(access="access-renewed"))
+    response = client.get("/customers/?page=2")
+    assert response.status_code == 302
+    assert response["Location"] == "/customers/?page=2"
+    assert client.session[SESSION_KEY]["access_token"] == "access-renewed"
+    refresh_call = next(c for c in gateway.calls if c.request.url == TOKEN_URL)
+    assert json.loads(refresh_call.request.body)["grantType"] == "refresh_token"
+
+
+def test_a_page_refused_again_right_after_a_refresh_signs_out_instead_of_looping(
+    sign_in, gateway
+) -> None:  # type: ignore[no-untyped-def]
     client = sign_in("bob")
     gateway.post(LIST_URL, status=401, json={"status": 401, "message": "token revoked"})
+    gateway.post(TOKEN_URL, json=token_answer(access="access-renewed"))
+    client.get("/customers/")
+    response = client.get("/customers/")
+    assert response["Location"].startswith("/login/?next=")
+    assert SESSION_KEY not in client.session
+    assert len([c for c in gateway.calls if c.request.url == TOKEN_URL]) == 1
+
+
+def test_a_write_the_gateway_refuses_as_unauthorized_is_not_replayed(sign_in, gateway) -> None:  # type: ignore[no-untyped-def]
+    client = sign_in("bob")
+    response = client.post("/approvals/999/withdraw/")
+    assert response.status_code == 404
+    gateway.get(
+        FAKE_GATEWAY + "/customer/2.0.0/c-00001", status=401, json={"status": 401, "message": "x"}
+    )
+    gateway.get(FAKE_GATEWAY + "/customer/2.0.0/c-00001/documents", json={"documents": []})
+    gateway.get(FAKE_GATEWAY + "/customer/2.0.0/c-00001/sepaId", json={"sepaId": "X"})
+    response = client.post("/customers/c-00001/actions/kyc/", {"kyc": "pending"})
+    assert response["Location"].startswith("/login/?next=")
+    assert [c for c in gateway.calls if c.request.url == TOKEN_URL] == []
+
+
+def test_a_token_the_gateway_no_longer_accepts_signs_staff_out_when_refresh_is_refused(
+    sign_in, gateway
+) -> None:  # type: ignore[no-untyped-def]
+    client = sign_in("bob")
+    gateway.post(LIST_URL, status=401, json={"status": 401, "message": "token revoked"})
+    gateway.post(TOKEN_URL, status=401, json={"status": 401, "message": "refresh revoked"})
     response = client.get("/customers/", headers={"HX-Request": "true"})
     assert response["HX-Redirect"].startswith("/login/?next=")
     assert SESSION_KEY not in client.session
