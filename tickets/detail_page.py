@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -15,17 +16,58 @@ from backoffice.http import StaffRequest
 from . import services
 from .action_forms import ACTION_FORMS, TicketActionForm
 from .message_forms import MessageForm, NoteForm
+from .records import StaffUser
 from .services import TicketThread
 from .writes import allowed_actions
 
+GREETING_PLACEHOLDER = "{greeting}"
 
-def _canned(request: StaffRequest) -> tuple[list[services.CannedReply], GatewayError | None]:
+
+def _canned(
+    request: StaffRequest, thread: TicketThread
+) -> tuple[list[services.CannedReply], GatewayError | None]:
     try:
-        return services.canned_replies(request.gateway_auth), None
+        canned = services.canned_replies(request.gateway_auth)
     except GatewayUnauthorized:
         raise
     except GatewayError as error:
         return [], error
+    greeting = greeting_for(thread)
+    return [
+        replace(reply, message=reply.message.replace(GREETING_PLACEHOLDER, greeting))
+        for reply in canned
+    ], None
+
+
+def greeting_for(thread: TicketThread) -> str:
+    """What a canned message's {greeting} becomes: the customer's name when we know it."""
+    customer = thread.customer
+    if customer is not None and customer.person is not None and customer.person.first_name.name:
+        return f"Dear {customer.person.first_name.name},"
+    if customer is not None and customer.name:
+        return f"Dear {customer.name},"
+    return "Hello,"
+
+
+def _enums_and_staff(
+    request: StaffRequest, thread: TicketThread
+) -> tuple[services.TicketEnums, dict[str, StaffUser]]:
+    """Choices for the action forms; without them the forms are simply not offered."""
+    try:
+        enums = services.ticket_enums(request.gateway_auth)
+    except GatewayUnauthorized:
+        raise
+    except GatewayError as error:
+        thread.errors["enums"] = error
+        enums = services.TicketEnums((), (), ())
+    try:
+        staff = services.staff_directory(request.gateway_auth)
+    except GatewayUnauthorized:
+        raise
+    except GatewayError as error:
+        thread.errors.setdefault("staff", error)
+        staff = {}
+    return enums, staff
 
 
 def render_ticket_page(
@@ -39,9 +81,8 @@ def render_ticket_page(
     ticket = thread.ticket
     allowed = allowed_actions(request.staff, ticket)
     member = request.user
-    enums = services.ticket_enums(request.gateway_auth)
-    staff = services.staff_directory(request.gateway_auth)
-    canned, canned_error = _canned(request) if {"reply", "note"} & allowed else ([], None)
+    enums, staff = _enums_and_staff(request, thread)
+    canned, canned_error = _canned(request, thread) if {"reply", "note"} & allowed else ([], None)
     template_text = ""
     wanted = request.GET.get("canned", "")
     for reply in canned:

@@ -191,7 +191,7 @@ def error_from_response(response: requests.Response, request_id: str) -> errors.
         error_class = errors.GatewayForbidden
     elif status == 404:
         error_class = errors.GatewayNotFound
-    elif status in (400, 409, 422):
+    elif status in (400, 409, 413, 422):
         error_class = errors.GatewayRejected
     elif status == 504:
         error_class = errors.GatewayTimeout

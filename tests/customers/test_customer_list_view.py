@@ -14,6 +14,8 @@ from django.test import Client
 
 from tests.conftest import FAKE_GATEWAY, TENANT
 
+TOKEN = FAKE_GATEWAY + "/api/v2/auth/token"
+
 CUSTOMERS = FAKE_GATEWAY + "/customer/2.0.0"
 ALL_OF_TENANT = CUSTOMERS + "/getAllByTenantId"
 BOB_TOKEN = "access-u-bob-secret"
@@ -516,6 +518,7 @@ def test_it_signs_out_and_sends_to_sign_in_when_the_gateway_ends_the_session(
         status=401,
         json={"status": 401, "error": "Unauthorized", "message": "Token revoked"},
     )
+    gateway.post(TOKEN, status=401, json={"status": 401, "message": "Refresh token revoked"})
     response = bob.get("/customers/?status=verified")
     assert response.status_code == 302
     location = urlsplit(response["Location"])
@@ -525,13 +528,14 @@ def test_it_signs_out_and_sends_to_sign_in_when_the_gateway_ends_the_session(
     again = bob.get("/customers/")
     assert again.status_code == 302
     assert urlsplit(again["Location"]).path == "/login/"
-    assert len(gateway.calls) == 1
+    assert len(gateway.calls) == 2  # the list, then one refused refresh
 
 
 def test_it_sends_htmx_to_sign_in_when_the_gateway_ends_the_session(
     bob: Client, gateway: responses.RequestsMock
 ) -> None:
     gateway.post(ALL_OF_TENANT, status=401, json={"status": 401, "message": "Token expired"})
+    gateway.post(TOKEN, status=401, json={"status": 401, "message": "Refresh token expired"})
     response = bob.get(
         "/customers/", headers={**HTMX, "HX-Current-URL": "http://testserver/customers/?page=2"}
     )
