@@ -26,10 +26,12 @@ class TicketActionForm(forms.Form):
         ticket_enums: TicketEnums,
         staff: dict[str, StaffUser],
         ticket: Ticket,
+        admin: bool = False,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("prefix", self.action)
         super().__init__(*args, **kwargs)
+        self.admin = admin
         self.setup(ticket_enums, staff, ticket)
 
     def setup(self, ticket_enums: TicketEnums, staff: dict[str, StaffUser], ticket: Ticket) -> None:
@@ -44,7 +46,10 @@ class StatusForm(TicketActionForm):
     status = forms.ChoiceField(label="New status")
 
     def setup(self, ticket_enums: TicketEnums, staff: dict[str, StaffUser], ticket: Ticket) -> None:
-        self.fields["status"].choices = _options(ticket_enums.statuses, enums.STATUS_LABELS)  # type: ignore[attr-defined]
+        statuses = ticket_enums.statuses
+        if not self.admin:
+            statuses = tuple(s for s in statuses if s in enums.ASSIGNEE_STATUSES)
+        self.fields["status"].choices = _options(statuses, enums.STATUS_LABELS)  # type: ignore[attr-defined]
         self.initial.setdefault("status", ticket.status)
 
     def body(self) -> dict[str, Any]:

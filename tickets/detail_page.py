@@ -107,6 +107,7 @@ def render_ticket_page(
             action_forms[action] = form_class(
                 initial={"form_token": issue_form_token(member)},  # type: ignore[arg-type]
                 ticket_enums=enums,
+                admin=request.staff.has_role("ADMIN"),
                 staff=staff,
                 ticket=ticket,
             )

@@ -111,6 +111,7 @@ def ticket_action(request: StaffRequest, ticket_id: str, action: str) -> HttpRes
     form = form_class(
         data,
         ticket_enums=services.ticket_enums(request.gateway_auth),
+        admin=request.staff.has_role("ADMIN"),
         staff=services.staff_directory(request.gateway_auth),
         ticket=thread.ticket,
     )

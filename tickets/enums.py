@@ -25,6 +25,8 @@ STATUS_TONES: dict[str, str] = {
     "CLOSED": "neutral",
 }
 FINISHED_STATUSES = frozenset({"CLOSED", "COMPLETED"})
+# What the assignee-status endpoint accepts (inferred; the rest are admin decisions).
+ASSIGNEE_STATUSES = frozenset({"OPEN", "IN_PROGRESS", "ON_HOLD", "RESOLVED"})
 PRIORITY_LABELS: dict[str, str] = {
     "LOW": "Low",
     "MEDIUM": "Medium",

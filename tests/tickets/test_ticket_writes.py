@@ -307,14 +307,14 @@ def test_an_action_the_gateway_rejects_shows_why_and_is_audited_as_rejected(
             "status": 400,
             "error": "Bad Request",
             "message": "Validation failed",
-            "errors": [{"field": "status", "message": "an assignee may not set CLOSED"}],
+            "errors": [{"field": "status", "message": "RESOLVED needs a resolution reply first"}],
         },
     )
-    response = post_action(carol, "carol", "status", {"status": "CLOSED"})
+    response = post_action(carol, "carol", "status", {"status": "RESOLVED"})
     page = html(response)
     assert response.status_code == 400
     assert "The gateway rejected the request: Validation failed" in page
-    assert "status: an assignee may not set CLOSED" in page
+    assert "status: RESOLVED needs a resolution reply first" in page
     assert '<details open class="action">' in page
     assert len(writes_sent(gateway)) == 1
     record = AuditRecord.objects.get()
@@ -504,3 +504,17 @@ def test_a_get_on_a_write_url_is_not_allowed(
     assert carol.get(f"{PAGE}reply/send/").status_code == 405
     assert carol.get(f"{PAGE}actions/status/").status_code == 405
     assert len(gateway.calls) == 0
+
+
+def test_an_assignee_is_offered_only_the_statuses_the_assignee_endpoint_takes(
+    carol: Client, gateway: responses.RequestsMock
+) -> None:
+    register_ticket_page(gateway)
+    response = post_action(carol, "carol", "status", {"status": "CLOSED"})
+    assert response.status_code == 400
+    assert writes_sent(gateway) == []
+    page = html(response)
+    status_select = page.split('name="status-status"', 1)[1].split("</select>", 1)[0]
+    assert 'value="RESOLVED"' in status_select
+    assert 'value="CLOSED"' not in status_select
+    assert 'value="COMPLETED"' not in status_select
