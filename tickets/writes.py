@@ -164,3 +164,96 @@ def _audit(
         request_id=request_id,
         error=error,
     )
+
+
+# ---- canned replies: reply titles and their messages (ADMIN only at the gateway) -------------
+
+CANNED_ACTION_LABELS = {
+    "reply_title.create": "Reply title created",
+    "reply_title.status": "Reply title status changed",
+    "reply_message.create": "Canned message added",
+    "reply_message.update": "Canned message saved",
+}
+
+
+def _canned_write(
+    auth: GatewayAuth,
+    member: StaffMember,
+    endpoint: Endpoint,
+    write: TicketWrite,
+    *,
+    path_params: dict[str, str] | None = None,
+) -> Any:
+    """One call, never retried; audited under the id the gateway answered with (or the one sent)."""
+    try:
+        answer = gateway_client().call(
+            endpoint, auth=auth, path_params=path_params or {}, json=write.body
+        )
+    except GatewayError as error:
+        _audit(member, write, auth.request_id, error)
+        raise
+    answered_id = str(answer.get("id", "")) if isinstance(answer, dict) else ""
+    _audit(
+        member,
+        TicketWrite(write.action, answered_id or write.ticket_id, write.body, write.summary),
+        auth.request_id,
+    )
+    return answer
+
+
+def create_reply_title(auth: GatewayAuth, member: StaffMember, title: str) -> Any:
+    """Create a reply title (the gateway makes it ACTIVE)."""
+    return _canned_write(
+        auth,
+        member,
+        paths.REPLY_TITLE_CREATE,
+        TicketWrite("reply_title.create", "", {"title": title}),
+    )
+
+
+def set_reply_title_status(
+    auth: GatewayAuth, member: StaffMember, title_id: str, status: str, *, before: str = ""
+) -> Any:
+    """Activate or deactivate a reply title."""
+    return _canned_write(
+        auth,
+        member,
+        paths.REPLY_TITLE_STATUS,
+        TicketWrite(
+            "reply_title.status",
+            title_id,
+            {"status": status},
+            {"before": before, "after": status} if before else {"after": status},
+        ),
+        path_params={"title_id": title_id},
+    )
+
+
+def create_reply_message(
+    auth: GatewayAuth, member: StaffMember, title_id: str, message: str
+) -> Any:
+    """Add a message under a reply title."""
+    return _canned_write(
+        auth,
+        member,
+        paths.REPLY_MESSAGE_CREATE,
+        TicketWrite(
+            "reply_message.create",
+            "",
+            {"titleId": title_id, "message": message},
+            {"titleId": title_id},
+        ),
+    )
+
+
+def update_reply_message(
+    auth: GatewayAuth, member: StaffMember, message_id: str, body: dict[str, Any]
+) -> Any:
+    """Change a message's text and/or move it to another title: `{titleId?, message?}`."""
+    return _canned_write(
+        auth,
+        member,
+        paths.REPLY_MESSAGE_UPDATE,
+        TicketWrite("reply_message.update", message_id, body),
+        path_params={"message_id": message_id},
+    )
