@@ -28,6 +28,22 @@ ACTION_LABELS: dict[str, str] = {
     "approval.approved": "Approval granted",
     "approval.rejected": "Approval rejected",
     "approval.withdrawn": "Approval withdrawn",
+    "ticket.reply": "Ticket reply sent",
+    "ticket.note": "Ticket internal note added",
+    "ticket.upload": "Ticket files uploaded",
+    "ticket.status": "Ticket status change",
+    "ticket.escalate": "Ticket escalated",
+    "ticket.close": "Ticket closed",
+    "ticket.complete": "Ticket completed for assignee",
+    "ticket.start_date": "Ticket start date set",
+    "ticket.assign": "Ticket assigned",
+    "ticket.follow": "Ticket follower added",
+    "ticket.edit": "Ticket edited",
+    "ticket.create": "Ticket created",
+    "ticket.reply_title.create": "Canned reply title created",
+    "ticket.reply_title.status": "Canned reply title (de)activated",
+    "ticket.reply_message.create": "Canned reply message created",
+    "ticket.reply_message.update": "Canned reply message edited",
 }
 
 

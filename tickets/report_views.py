@@ -7,8 +7,6 @@ stay); the fragment never asks for the summary.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from typing import Any
 
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
@@ -19,8 +17,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from backoffice.audit_views import _cell as csv_cell
-from backoffice.audit_views import _Echo as CsvEcho
+from backoffice.csv_export import csv_download
 from backoffice.gateway.concurrent import Outcome, read_concurrently
 from backoffice.gateway.errors import GatewayError, GatewayRejected, GatewayUnauthorized
 from backoffice.http import StaffRequest
@@ -201,7 +198,7 @@ def ticket_report(request: StaffRequest) -> HttpResponse:
     return render(request, "tickets/report.html", context, status=status)
 
 
-def _csv_row(ticket: Ticket, names: dict[str, str]) -> list[str]:
+def _csv_row(ticket: Ticket, names: dict[str, str]) -> list[object]:
     def moment(value: Any) -> str:
         return timezone.localtime(value).isoformat() if value else ""
 
@@ -220,14 +217,7 @@ def _csv_row(ticket: Ticket, names: dict[str, str]) -> list[str]:
         moment(ticket.updated_at),
         moment(ticket.closed_at),
     ]
-    return [csv_cell(value) for value in values]
-
-
-def _csv_lines(tickets: tuple[Ticket, ...], names: dict[str, str]) -> Iterator[str]:
-    writer = csv.writer(CsvEcho())
-    yield writer.writerow(CSV_HEADER)
-    for ticket in tickets:
-        yield writer.writerow(_csv_row(ticket, names))
+    return values
 
 
 @require_GET
@@ -246,12 +236,9 @@ def report_export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse
             "Some filters are not valid.", status=400, content_type="text/plain; charset=utf-8"
         )
     export = services.report_export(request.gateway_auth, form.filters())
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(
-        _csv_lines(export.tickets, _names(outcomes["staff"].value)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="ticket-report-{stamp}.csv"'
+    names = _names(outcomes["staff"].value)
+    rows = (_csv_row(ticket, names) for ticket in export.tickets)
+    response = csv_download(CSV_HEADER, rows, name="ticket-report")
     response["X-Export-Rows"] = str(len(export.tickets))
     if export.truncated:
         response["X-Export-Truncated"] = f"first {len(export.tickets)} of {export.total}"

@@ -158,7 +158,7 @@ def _audit(
     audit.record(
         staff=member,
         action=f"ticket.{write.action}",
-        target_type="ticket",
+        target_type="canned_reply" if write.action.startswith("reply_") else "ticket",
         target_id=write.ticket_id or "(new)",
         summary={**write.summary, "body": write.body},
         request_id=request_id,

@@ -267,9 +267,9 @@ def test_it_shows_the_gateway_status_of_a_failed_write(bob: Client) -> None:
 
 @pytest.mark.parametrize(
     ("target_type", "target_id"),
-    [("customer", "(new)"), ("customer", "c 00001/x"), ("ticket", "t-00007")],
+    [("customer", "(new)"), ("customer", "c 00001/x"), ("canned_reply", "rt-001")],
 )
-def test_it_links_only_a_customer_target_with_an_id_it_can_link_to(
+def test_it_links_only_a_target_with_a_page_and_an_id_it_can_link_to(
     bob: Client, target_type: str, target_id: str
 ) -> None:
     audit_record(target_type=target_type, target_id=target_id)
@@ -277,6 +277,13 @@ def test_it_links_only_a_customer_target_with_an_id_it_can_link_to(
     assert response.status_code == 200
     assert '<a href="/customers/' not in html(response).split('<section id="audit-list"')[1]
     assert f'<td class="mono">{target_id}</td>' in html(response)
+
+
+def test_it_links_a_ticket_target_to_the_ticket_page(bob: Client) -> None:
+    audit_record(action="ticket.escalate", target_type="ticket", target_id="t-00007")
+    page = html(bob.get("/audit/"))
+    assert '<a href="/tickets/t-00007/">t-00007</a>' in page
+    assert "Ticket escalated" in page
 
 
 def test_it_shows_an_approval_rejection_note_in_the_summary(bob: Client) -> None:
