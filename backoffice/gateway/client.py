@@ -43,7 +43,7 @@ class GatewayClient:
         self.settings = settings
         self.session = requests.Session()
         adapter = HTTPAdapter(
-            pool_connections=1, pool_maxsize=settings.pool_size, max_retries=0, pool_block=False
+            pool_connections=1, pool_maxsize=settings.pool_size, max_retries=0, pool_block=True
         )
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
