@@ -31,6 +31,11 @@ class CustomerActionForm(forms.Form):
     # gateway body field → form field, for placing the gateway's field errors
     gateway_fields: dict[str, str] = {}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Four of these forms share one page: ids must differ even where field names don't.
+        kwargs.setdefault("auto_id", f"id_{self.action}_%s")
+        super().__init__(*args, **kwargs)
+
     def to_write(self, customer: CustomerDetail) -> CustomerWrite:
         raise NotImplementedError
 

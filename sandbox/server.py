@@ -29,8 +29,9 @@ class RunningSandbox:
     def stop(self) -> None:
         """Close the listening socket and open connections, then the database."""
         self.server.task_dispatcher.shutdown()
-        # close_all empties the socket map, which ends the serving loop
-        wasyncore.close_all(self.server._map)
+        # Closing every socket in the loop's own thread ends it cleanly; closing them from here
+        # could pull a socket from under a select() that is still waiting on it.
+        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
         self.thread.join(timeout=5)
         self.app.close()
 

@@ -9,9 +9,13 @@ tricks never leak into another sandbox.
 from __future__ import annotations
 
 import html
+import os
 import re
+import struct
 import threading
+import zlib
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -324,3 +328,155 @@ def row_badges(page: str) -> list[str]:
 
 def page_count(total: int, page_size: int = 25) -> int:
     return max(1, -(-total // page_size))
+
+
+# ---- a private back office: the live app on a sandbox of the test's own -----------------------
+
+
+class PrivateBackoffice:
+    """The live app talking to a sandbox only this test uses: write to it freely."""
+
+    def __init__(self, running: RunningSandbox, url: str) -> None:
+        self.sandbox = running
+        self.url = url
+
+    def staff(self, username: str = "bob") -> StaffClient:
+        """A client signed in as that demo user through the real sign-in form."""
+        client = StaffClient(self.url)
+        response = client.sign_in(username)
+        assert response.status_code == 302, response.text
+        return client
+
+    def gateway(
+        self, method: str, path: str, *, username: str = "bob", **kwargs: Any
+    ) -> requests.Response:
+        """Ask the private sandbox directly, as a demo user (to read back what the app wrote)."""
+        return gateway_call(self.sandbox, method, path, username=username, **kwargs)
+
+    def gateway_json(self, path: str, *, username: str = "bob") -> Any:
+        response = self.gateway("GET", path, username=username)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture
+def private_backoffice(
+    own_sandbox: Callable[..., RunningSandbox], backoffice_on: Callable[[RunningSandbox], str]
+) -> PrivateBackoffice:
+    """The live app pointed at a fresh private sandbox (for tests that write)."""
+    running = own_sandbox()
+    return PrivateBackoffice(running, backoffice_on(running))
+
+
+# ---- filling in and sending forms as a browser would ------------------------------------------
+
+
+class _FormReader(HTMLParser):
+    """Collects what the browser would send for the form whose ``action`` is given."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.action = action
+        self.found = False
+        self.inside = False
+        self.fields: dict[str, str] = {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._first_option: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {name: value or "" for name, value in attrs}
+        if tag == "form" and attr.get("action") == self.action and not self.found:
+            self.found = self.inside = True
+        if not self.inside:
+            return
+        name = attr.get("name", "")
+        if "form" in attr:  # a control that belongs to another form (form="…")
+            return
+        if tag == "input" and name:
+            kind = attr.get("type", "text").lower()
+            if kind in ("file", "submit", "button", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attr:
+                return
+            self.fields[name] = attr.get("value", "on" if kind == "checkbox" else "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = ""
+        elif tag == "select" and name:
+            self._select, self._first_option = name, None
+        elif tag == "option" and self._select:
+            value = attr.get("value", "")
+            if self._first_option is None:
+                self._first_option = value
+            if "selected" in attr:
+                self.fields[self._select] = value
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and self._textarea:
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.inside:
+            return
+        if tag == "textarea":
+            # A browser drops the one newline that follows <textarea>.
+            name, self._textarea = self._textarea, None
+            if name and self.fields[name].startswith("\n"):
+                self.fields[name] = self.fields[name][1:]
+        elif tag == "select" and self._select:
+            self.fields.setdefault(self._select, self._first_option or "")
+            self._select = None
+        elif tag == "form":
+            self.inside = False
+
+
+def form_fields(page: str, action: str) -> dict[str, str]:
+    """The values the form posting to ``action`` holds: hidden tokens, defaults, selections."""
+    reader = _FormReader(action)
+    reader.feed(page)
+    assert reader.found, f"no form posts to {action}"
+    return reader.fields
+
+
+def post_form(
+    client: StaffClient,
+    action: str,
+    fields: dict[str, str],
+    *,
+    files: list[tuple[str, tuple[str, bytes, str]]] | None = None,
+) -> requests.Response:
+    """POST ``fields`` (from ``form_fields``, changed as the test likes) like the browser would."""
+    return client.http.post(
+        client.base_url + action,
+        data=fields,
+        files=files,
+        headers={"Referer": client.base_url + action},
+        allow_redirects=False,
+        timeout=TIMEOUT,
+    )
+
+
+def toasts(page: str) -> list[str]:
+    """The toast messages (Django messages) on a page, as text."""
+    return [
+        html.unescape(text).strip()
+        for text in re.findall(r'<p class="toast toast-[\w-]+">(.*?)</p>', page, re.S)
+    ]
+
+
+def png_bytes(width: int = 3, height: int = 2) -> bytes:
+    """A valid PNG of random colours: different bytes on every call."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + os.urandom(3 * width) for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
