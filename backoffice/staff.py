@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
@@ -88,7 +88,3 @@ def gateway_auth(grant: TokenGrant, identity: StaffIdentity, request_id: str) ->
     return GatewayAuth(
         access_token=grant.access_token, tenant_id=identity.tenant_id, request_id=request_id
     )
-
-
-def identity_as_dict(identity: StaffIdentity) -> dict[str, Any]:
-    return asdict(identity)

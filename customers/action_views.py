@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from backoffice.form_tokens import issue_form_token, redeem_form_token
-from backoffice.gateway.errors import GatewayError, GatewayRejected, GatewayUnauthorized
 from backoffice.http import StaffRequest
 
 from . import services
 from .action_forms import ACTION_FORMS, changes_since_seen, seen_values
 from .detail_page import render_customer_page
-from .writes import WriteRefused, submit_write
+from .write_responses import ALREADY_SUBMITTED, send_or_show_again, tell_saved
 
 
 def ensure_customer_writer(request: StaffRequest) -> None:
@@ -44,38 +42,13 @@ def customer_action(request: StaffRequest, customer_id: str, action: str) -> Htt
     if not form.is_valid():
         return show_again(400)
     if not redeem_form_token(request.user, form.cleaned_data["form_token"]):  # type: ignore[arg-type]
-        return show_again(
-            409,
-            banner="This form was already submitted; nothing was sent again. "
-            "Check the customer below before submitting once more.",
-        )
+        return show_again(409, banner=ALREADY_SUBMITTED)
     stale = changes_since_seen(form, customer)
     if stale:
         return show_again(409, stale=stale)
-    try:
-        outcome = submit_write(
-            request.gateway_auth,
-            request.user,  # type: ignore[arg-type]
-            request.staff,
-            form.to_write(customer),
-        )
-    except WriteRefused as refusal:
-        return show_again(403, banner=str(refusal))
-    except GatewayUnauthorized:
-        raise
-    except GatewayRejected as error:
-        form.add_gateway_errors(error.field_errors)
-        if not error.field_errors:
-            form.add_error(None, error.message)
-        return show_again(400, error=error)
-    except GatewayError as error:
-        return show_again(502, error=error)
-    if outcome.pending is not None:
-        messages.success(
-            request,
-            f"{form.to_write(customer).label} requested. A second officer must approve it "
-            "before it reaches the gateway.",
-        )
-    else:
-        messages.success(request, f"{form.to_write(customer).label}: saved at the gateway.")
+    write = form.to_write(customer)
+    outcome = send_or_show_again(request, form, write, show_again)
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    tell_saved(request, outcome, write)
     return redirect("customers:detail", customer_id=customer_id)

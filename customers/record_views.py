@@ -25,7 +25,6 @@ from backoffice.gateway.connection import gateway_client
 from backoffice.gateway.errors import (
     GatewayError,
     GatewayNotFound,
-    GatewayRejected,
     GatewayUnauthorized,
 )
 from backoffice.http import StaffRequest
@@ -42,7 +41,6 @@ from .record_forms import (
     DocumentPurposeForm,
     DocumentsForm,
     EditableCustomer,
-    RecordForm,
     SepaChannelForm,
     created_customer_id,
     edit_initial,
@@ -53,41 +51,7 @@ from .record_forms import (
     stale_edit,
 )
 from .records import CustomerSummary
-from .writes import CustomerWrite, WriteOutcome, WriteRefused, submit_write
-
-ALREADY_SUBMITTED = (
-    "This form was already submitted; nothing was sent again. "
-    "Check the customer before submitting once more."
-)
-ShowAgain = Callable[..., HttpResponse]
-
-
-def _refusal_or_failure(
-    request: StaffRequest, form: RecordForm, write: CustomerWrite, show_again: ShowAgain
-) -> WriteOutcome | HttpResponse:
-    """Send the write once; a refusal or gateway failure becomes the form again."""
-    try:
-        return submit_write(request.gateway_auth, request.user, request.staff, write)
-    except WriteRefused as refusal:
-        return show_again(403, banner=str(refusal))
-    except GatewayUnauthorized:
-        raise
-    except GatewayRejected as error:
-        form.add_gateway_errors(error.field_errors)
-        if not error.field_errors:
-            form.add_error(None, error.message)
-        return show_again(400, error=error)
-    except GatewayError as error:
-        return show_again(502, error=error)
-
-
-def _saved(request: StaffRequest, outcome: WriteOutcome, write: CustomerWrite) -> None:
-    if outcome.pending is not None:
-        messages.success(
-            request, f"{write.label} requested. A second officer must approve it first."
-        )
-    else:
-        messages.success(request, f"{write.label}: saved at the gateway.")
+from .write_responses import ALREADY_SUBMITTED, send_or_show_again, tell_saved
 
 
 def _read_or_error(
@@ -141,10 +105,10 @@ def _simple_write_view(
     if not redeem_form_token(member, form.cleaned_data["form_token"]):
         return show_again(409, banner=ALREADY_SUBMITTED)
     write = form.to_write(customer)
-    outcome = _refusal_or_failure(request, form, write, show_again)
+    outcome = send_or_show_again(request, form, write, show_again)
     if isinstance(outcome, HttpResponse):
         return outcome
-    _saved(request, outcome, write)
+    tell_saved(request, outcome, write)
     return redirect("customers:detail", customer_id=customer_id)
 
 
@@ -222,10 +186,10 @@ def edit_customer(request: StaffRequest, customer_id: str) -> HttpResponse:
     if not write.after:
         messages.info(request, "Nothing changed, so nothing was sent to the gateway.")
         return redirect("customers:detail", customer_id=customer_id)
-    outcome = _refusal_or_failure(request, form, write, show_again)
+    outcome = send_or_show_again(request, form, write, show_again)
     if isinstance(outcome, HttpResponse):
         return outcome
-    _saved(request, outcome, write)
+    tell_saved(request, outcome, write)
     return redirect("customers:detail", customer_id=customer_id)
 
 
@@ -251,11 +215,11 @@ def create_customer(request: StaffRequest) -> HttpResponse:
     if not redeem_form_token(member, form.cleaned_data["form_token"]):
         return show_again(409, banner=ALREADY_SUBMITTED)
     write = form.to_write()
-    outcome = _refusal_or_failure(request, form, write, show_again)
+    outcome = send_or_show_again(request, form, write, show_again)
     if isinstance(outcome, HttpResponse):
         return outcome
     if outcome.pending is not None:
-        _saved(request, outcome, write)
+        tell_saved(request, outcome, write)
         return redirect("customers:list")
     new_id = created_customer_id(outcome.answer)
     if not GATEWAY_ID_PATTERN.fullmatch(new_id):
