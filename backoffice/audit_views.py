@@ -154,7 +154,7 @@ def audit_list(request: StaffRequest) -> HttpResponse:
     query.setdefault("page_size", str(DEFAULT_PAGE_SIZE))
     form = AuditFilterForm(query)
     filters: AuditFilters | None = None
-    page: Page | None = None
+    page: Page[AuditRecord] | None = None
     total = 0
     if form.is_valid():
         filters = form.filters()

@@ -11,7 +11,7 @@ from .staff import StaffIdentity
 
 
 class StaffRequest(HttpRequest):
-    user: StaffMember  # type: ignore[assignment]  # sign-in is required everywhere it is used
+    user: StaffMember  # sign-in is required everywhere it is used
     htmx: HtmxDetails
     request_id: str
     staff: StaffIdentity

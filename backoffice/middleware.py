@@ -48,7 +48,7 @@ class RequestIdMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: StaffRequest) -> HttpResponse:  # type: ignore[override]
+    def __call__(self, request: StaffRequest) -> HttpResponse:
         request_id = new_request_id(request.headers.get("X-Request-ID"))
         request.request_id = request_id
         token = current_request_id.set(request_id)
@@ -97,7 +97,7 @@ def redirect_to_login(request: StaffRequest) -> HttpResponse:
 
 class StaffLoginRequiredMiddleware(LoginRequiredMiddleware):
     def handle_no_permission(  # type: ignore[override]
-        self, request: StaffRequest, view_func: Callable
+        self, request: StaffRequest, view_func: Callable[..., HttpResponse]
     ) -> HttpResponse:
         return redirect_to_login(request)
 
@@ -108,7 +108,7 @@ class GatewaySessionMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: StaffRequest) -> HttpResponse:  # type: ignore[override]
+    def __call__(self, request: StaffRequest) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.get_response(request)
         loaded = staff.load_grant(request.session)

@@ -17,7 +17,7 @@ class StaffMember(AbstractUser):
         return self.display_name or self.username
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet["AuditRecord"]):
     def update(self, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError("Audit records are append-only.")
 

@@ -14,7 +14,8 @@ def _key(username: str) -> str:
 
 
 def is_locked_out(username: str) -> bool:
-    return cache.get(_key(username), 0) >= settings.LOGIN_FAILURE_LIMIT
+    failures: int = cache.get(_key(username), 0)
+    return failures >= int(settings.LOGIN_FAILURE_LIMIT)
 
 
 def record_failure(username: str) -> None:

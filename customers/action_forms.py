@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -10,7 +11,7 @@ from . import enums
 from .records import CustomerDetail
 from .writes import CustomerWrite
 
-SEEN_FIELDS = {
+SEEN_FIELDS: dict[str, tuple[str, Callable[[CustomerDetail], str], dict[str, str]]] = {
     "seen_status": ("Status", lambda c: c.status, enums.CUSTOMER_STATUSES),
     "seen_kyc": ("KYC confirmation", lambda c: c.kyc.status, enums.KYC_CONFIRMATIONS),
     "seen_pep": ("PEP check", lambda c: c.pep.status, enums.PEP_CHECK_STATUSES),

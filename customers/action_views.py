@@ -34,14 +34,14 @@ def customer_action(request: StaffRequest, customer_id: str, action: str) -> Htt
 
     def show_again(status: int, **extra: object) -> HttpResponse:
         """The page again: everything typed kept, a fresh token, what the gateway holds now."""
-        data["form_token"] = issue_form_token(request.user)  # type: ignore[arg-type]
+        data["form_token"] = issue_form_token(request.user)
         for name, value in seen_values(customer).items():
             data[name] = value
         return render_customer_page(request, profile, bound_form=form, status=status, **extra)
 
     if not form.is_valid():
         return show_again(400)
-    if not redeem_form_token(request.user, form.cleaned_data["form_token"]):  # type: ignore[arg-type]
+    if not redeem_form_token(request.user, form.cleaned_data["form_token"]):
         return show_again(409, banner=ALREADY_SUBMITTED)
     stale = changes_since_seen(form, customer)
     if stale:

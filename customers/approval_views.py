@@ -39,17 +39,17 @@ def decide(request: StaffRequest, change_id: int, decision: str) -> HttpResponse
     try:
         if decision == "approve":
             ensure_customer_writer(request)
-            writes.approve(request.gateway_auth, member, request.staff, change.pk)  # type: ignore[arg-type]
+            writes.approve(request.gateway_auth, member, request.staff, change.pk)
             messages.success(
                 request, f"Approved: {change.action_label} for {change.customer_name} applied."
             )
         elif decision == "reject":
             ensure_customer_writer(request)
             note = request.POST.get("note", "").strip()[:1000]
-            writes.reject(request.gateway_auth, member, request.staff, change.pk, note)  # type: ignore[arg-type]
+            writes.reject(request.gateway_auth, member, request.staff, change.pk, note)
             messages.success(request, f"Rejected: nothing was sent for {change.customer_name}.")
         elif decision == "withdraw":
-            writes.withdraw(request.gateway_auth, member, change.pk)  # type: ignore[arg-type]
+            writes.withdraw(request.gateway_auth, member, change.pk)
             messages.success(request, "Withdrawn: nothing was sent.")
         else:
             return HttpResponse(status=404)

@@ -39,7 +39,7 @@ def action_forms(
             initial={
                 **initial_values[action],
                 **seen,
-                "form_token": issue_form_token(request.user),  # type: ignore[arg-type]
+                "form_token": issue_form_token(request.user),
             },
             prefix=None,
         )

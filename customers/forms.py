@@ -74,4 +74,4 @@ class GoToCustomerForm(forms.Form):
     id = forms.CharField(max_length=64, label="Customer id", validators=[GATEWAY_ID])
 
     def clean_id(self) -> str:
-        return self.cleaned_data["id"].strip()
+        return str(self.cleaned_data["id"]).strip()

@@ -278,7 +278,7 @@ class DocumentForm(forms.Form):
         }
 
 
-class BaseDocumentFormSet(BaseFormSet):
+class BaseDocumentFormSet(BaseFormSet["DocumentForm"]):
     default_error_messages = {
         "too_few_forms": ngettext_lazy(
             "Fill in at least %(num)d document.", "Fill in at least %(num)d documents.", "num"

@@ -102,7 +102,7 @@ class ReplyMessageEditForm(CannedForm):
         current = str(self["title_id"].value() or "")
         if current and current not in {value for value, _ in choices}:
             choices = [*choices, (current, current)]
-        self.fields["title_id"].widget.choices = choices  # type: ignore[attr-defined]
+        self.fields["title_id"].widget.choices = choices
 
     def body(self) -> dict[str, Any]:
         return {"titleId": self.cleaned_data["title_id"], "message": self.cleaned_data["message"]}

@@ -92,7 +92,7 @@ def render_ticket_page(
     def fresh_message_form(form_class: type[MessageForm], prefix: str) -> MessageForm:
         if isinstance(bound, form_class) and bound.prefix == prefix:
             return bound
-        initial = {"form_token": issue_form_token(member)}  # type: ignore[arg-type]
+        initial = {"form_token": issue_form_token(member)}
         if prefix == request.GET.get("composer", "reply") and template_text:
             initial["text"] = template_text
         return form_class(initial=initial, prefix=prefix)
@@ -105,7 +105,7 @@ def render_ticket_page(
             action_forms[action] = bound
         else:
             action_forms[action] = form_class(
-                initial={"form_token": issue_form_token(member)},  # type: ignore[arg-type]
+                initial={"form_token": issue_form_token(member)},
                 ticket_enums=enums,
                 admin=request.staff.has_role("ADMIN"),
                 staff=staff,

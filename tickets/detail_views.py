@@ -52,14 +52,14 @@ def post_message(request: StaffRequest, ticket_id: str, kind: str) -> HttpRespon
     chosen = [f.name for f in request.FILES.getlist(f"{kind}-attachments")]
 
     def show_again(status: int, **extra: object) -> HttpResponse:
-        data[f"{kind}-form_token"] = issue_form_token(request.user)  # type: ignore[arg-type]
+        data[f"{kind}-form_token"] = issue_form_token(request.user)
         return render_ticket_page(
             request, thread, bound=form, status=status, chosen_files=chosen, **extra
         )
 
     if not form.is_valid():
         return show_again(400)
-    if not redeem_form_token(request.user, form.cleaned_data["form_token"]):  # type: ignore[arg-type]
+    if not redeem_form_token(request.user, form.cleaned_data["form_token"]):
         return show_again(409, banner="This message was already sent; nothing was sent again.")
     member = request.user
     try:
@@ -69,12 +69,12 @@ def post_message(request: StaffRequest, ticket_id: str, kind: str) -> HttpRespon
                 request.gateway_auth,
                 member,
                 ticket_id,
-                form.cleaned_data["attachments"],  # type: ignore[arg-type]
+                form.cleaned_data["attachments"],
             )
         text_field = "message" if kind == "reply" else "note"
         send_ticket_write(
             request.gateway_auth,
-            member,  # type: ignore[arg-type]
+            member,
             request.staff,
             thread.ticket,
             TicketWrite(
@@ -117,17 +117,17 @@ def ticket_action(request: StaffRequest, ticket_id: str, action: str) -> HttpRes
     )
 
     def show_again(status: int, **extra: object) -> HttpResponse:
-        data[f"{action}-form_token"] = issue_form_token(request.user)  # type: ignore[arg-type]
+        data[f"{action}-form_token"] = issue_form_token(request.user)
         return render_ticket_page(request, thread, bound=form, status=status, **extra)
 
     if not form.is_valid():
         return show_again(400)
-    if not redeem_form_token(request.user, form.cleaned_data["form_token"]):  # type: ignore[arg-type]
+    if not redeem_form_token(request.user, form.cleaned_data["form_token"]):
         return show_again(409, banner="This form was already submitted; nothing was sent again.")
     try:
         send_ticket_write(
             request.gateway_auth,
-            request.user,  # type: ignore[arg-type]
+            request.user,
             request.staff,
             thread.ticket,
             TicketWrite(action, ticket_id, form.body()),

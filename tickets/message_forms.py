@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -15,7 +17,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
-    def clean(self, data: object, initial: object = None) -> list[UploadedFile]:
+    def clean(self, data: object, initial: object = None) -> list[UploadedFile[Any]]:
         if not data:
             return []
         items = data if isinstance(data, list | tuple) else [data]
@@ -34,8 +36,8 @@ class MessageForm(forms.Form):
     attachments = MultipleFileField(label="Attach files", required=False)
     form_token = forms.CharField(widget=forms.HiddenInput)
 
-    def clean_attachments(self) -> list[UploadedFile]:
-        files: list[UploadedFile] = self.cleaned_data.get("attachments") or []
+    def clean_attachments(self) -> list[UploadedFile[Any]]:
+        files: list[UploadedFile[Any]] = self.cleaned_data.get("attachments") or []
         if len(files) > settings.TICKET_UPLOAD_MAX_FILES:
             raise forms.ValidationError(
                 f"Attach at most {settings.TICKET_UPLOAD_MAX_FILES} files at once."

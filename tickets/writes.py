@@ -129,7 +129,7 @@ def create_ticket(
 
 
 def upload_files(
-    auth: GatewayAuth, member: StaffMember, ticket_id: str, files: Sequence[UploadedFile]
+    auth: GatewayAuth, member: StaffMember, ticket_id: str, files: Sequence[UploadedFile[Any]]
 ) -> tuple[TicketFile, ...]:
     """Send files to the gateway in one multipart call, before the reply or note that uses them."""
     parts = [
