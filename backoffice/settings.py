@@ -2,7 +2,11 @@
 
 from pathlib import Path
 
+import django_stubs_ext
 import environ
+
+# Lets Django's generic classes (BaseFormSet[...] and friends) be subscripted at run time.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
