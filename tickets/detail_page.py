@@ -105,7 +105,8 @@ def render_ticket_page(
             action_forms[action] = bound
         else:
             action_forms[action] = form_class(
-                initial={"form_token": issue_form_token(member)},
+                # "Add follower" starts on me: following a ticket yourself is one click.
+                initial={"form_token": issue_form_token(member), "follower": request.staff.user_id},
                 ticket_enums=enums,
                 admin=request.staff.has_role("ADMIN"),
                 staff=staff,

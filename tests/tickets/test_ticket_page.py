@@ -476,3 +476,12 @@ def test_the_greeting_placeholder_of_a_canned_message_is_filled_in(
     assert text.endswith("Welcome aboard.")
     assert "{greeting}" not in text
     assert "{greeting}" not in page
+
+
+def test_add_follower_starts_on_the_signed_in_person_so_following_is_one_click(
+    carol: Client, gateway: responses.RequestsMock
+) -> None:
+    register_ticket_page(gateway)
+    page = html(carol.get(PAGE))
+    follower_select = page.split('name="follow-follower"', 1)[1].split("</select>", 1)[0]
+    assert re.search(r'<option value="u-carol"[^>]*selected', follower_select)
