@@ -235,7 +235,7 @@ def test_it_shows_each_ticket_with_labels_and_the_assignee_name_from_the_staff_d
     assert '<span class="badge tone-info">Open</span>' in rows[0]
     assert '<span class="badge tone-warning">High</span>' in rows[0]
     assert "<td>Payments</td>" in rows[0]
-    assert '<td class="mono">c-00042</td>' in rows[0]
+    assert '<td class="mono"><a href="/customers/c-00042/">c-00042</a></td>' in rows[0]
     assert "<td>Carol Agent</td>" in rows[0]
     assert "Escalated</span>" not in rows[0]
     assert '<span class="badge tone-orange">Escalated</span>' in rows[1]
