@@ -48,7 +48,9 @@ def send_or_show_again(
 def tell_saved(request: StaffRequest, outcome: WriteOutcome, write: CustomerWrite) -> None:
     if outcome.pending is not None:
         messages.success(
-            request, f"{write.label} requested. A second officer must approve it first."
+            request,
+            f"{write.label} requested. A second officer must approve it "
+            "before it reaches the gateway.",
         )
     else:
         messages.success(request, f"{write.label}: saved at the gateway.")
