@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 
 import pytest
@@ -234,3 +235,19 @@ def test_sign_out_requires_the_csrf_token(sign_in) -> None:  # type: ignore[no-u
     strict = Client(enforce_csrf_checks=True)
     strict.cookies = client.cookies
     assert strict.post("/logout/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_no_token_reaches_a_log_line_even_at_debug_level(
+    client: Client, gateway: responses.RequestsMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake_bob_signs_in(gateway)
+    gateway.post(LIST_URL, json=EMPTY_PAGE)
+    client.post("/login/", {"username": "bob", "password": "bob-sandbox"})
+    client.get("/customers/")
+    # The calls were logged (with their request ids), just never their credentials.
+    assert "gateway POST /api/v2/auth/token -> 200" in caplog.text
+    assert "GET /customers/ 200" in caplog.text
+    for secret in ("access-secret-1", "refresh-secret-1", "bob-sandbox"):
+        assert secret not in caplog.text
