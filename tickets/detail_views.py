@@ -18,8 +18,7 @@ from backoffice.http import StaffRequest
 from . import services
 from .action_forms import ACTION_FORMS
 from .detail_page import render_ticket_page
-from .message_forms import MessageForm, NoteForm
-from .records import TicketFile
+from .message_forms import MessageForm, NoteForm, sign_uploaded
 from .writes import (
     ACTION_LABELS,
     TicketWrite,
@@ -50,27 +49,40 @@ def post_message(request: StaffRequest, ticket_id: str, kind: str) -> HttpRespon
     data = request.POST.copy()
     form = form_class(data, request.FILES, prefix=kind)
     chosen = [f.name for f in request.FILES.getlist(f"{kind}-attachments")]
+    # Files the gateway already holds for this message, from this try or an earlier one.
+    kept: list[dict[str, str]] = []
 
     def show_again(status: int, **extra: object) -> HttpResponse:
         data[f"{kind}-form_token"] = issue_form_token(request.user)
+        data[f"{kind}-uploaded"] = sign_uploaded(kept) if kept else ""
+        kept_names = [f["name"] for f in kept]
+        to_select_again = [name for name in chosen if name not in kept_names]
         return render_ticket_page(
-            request, thread, bound=form, status=status, chosen_files=chosen, **extra
+            request,
+            thread,
+            bound=form,
+            status=status,
+            chosen_files=to_select_again,
+            kept_files=kept_names,
+            **extra,
         )
 
     if not form.is_valid():
+        kept.extend(form.cleaned_data.get("uploaded") or [])
         return show_again(400)
+    kept.extend(form.cleaned_data["uploaded"])
     if not redeem_form_token(request.user, form.cleaned_data["form_token"]):
         return show_again(409, banner="This message was already sent; nothing was sent again.")
     member = request.user
     try:
-        uploaded: tuple[TicketFile, ...] = ()
         if form.cleaned_data["attachments"]:
-            uploaded = upload_files(
+            new_files = upload_files(
                 request.gateway_auth,
                 member,
                 ticket_id,
                 form.cleaned_data["attachments"],
             )
+            kept.extend({"id": f.id, "name": f.file_name} for f in new_files)
         text_field = "message" if kind == "reply" else "note"
         send_ticket_write(
             request.gateway_auth,
@@ -80,8 +92,8 @@ def post_message(request: StaffRequest, ticket_id: str, kind: str) -> HttpRespon
             TicketWrite(
                 kind,
                 ticket_id,
-                {text_field: form.cleaned_data["text"], "fileIds": [f.id for f in uploaded]},
-                {"files": [f.file_name for f in uploaded]},
+                {text_field: form.cleaned_data["text"], "fileIds": [f["id"] for f in kept]},
+                {"files": [f["name"] for f in kept]},
             ),
         )
     except TicketWriteRefused as refusal:

@@ -6,8 +6,16 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+
+UPLOADED_SALT = "tickets.uploaded-files"
+UPLOADED_MAX_AGE = 6 * 3600
+
+
+def sign_uploaded(files: list[dict[str, str]]) -> str:
+    return signing.dumps(files, salt=UPLOADED_SALT)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -35,6 +43,24 @@ class MessageForm(forms.Form):
     )
     attachments = MultipleFileField(label="Attach files", required=False)
     form_token = forms.CharField(widget=forms.HiddenInput)
+    # Files already at the gateway from an earlier try whose message then failed (signed).
+    uploaded = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_uploaded(self) -> list[dict[str, str]]:
+        value = self.cleaned_data.get("uploaded") or ""
+        if not value:
+            return []
+        try:
+            files = signing.loads(value, salt=UPLOADED_SALT, max_age=UPLOADED_MAX_AGE)
+        except signing.BadSignature as exc:
+            raise forms.ValidationError(
+                "The list of files uploaded earlier is no longer valid; attach them again."
+            ) from exc
+        return [
+            {"id": str(f["id"]), "name": str(f["name"])}
+            for f in files
+            if isinstance(f, dict) and "id" in f and "name" in f
+        ]
 
     def clean_attachments(self) -> list[UploadedFile[Any]]:
         files: list[UploadedFile[Any]] = self.cleaned_data.get("attachments") or []

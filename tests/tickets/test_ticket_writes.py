@@ -353,7 +353,7 @@ def test_an_action_that_fails_at_the_gateway_is_502_not_retried_and_audited(
 # Nothing lost, nothing doubled
 
 
-def test_a_reply_the_gateway_fails_keeps_the_text_and_the_file_names_and_is_sent_once(
+def test_a_reply_the_gateway_fails_keeps_the_text_and_the_uploaded_files_and_is_sent_once(
     carol: Client, gateway: responses.RequestsMock
 ) -> None:
     register_ticket_page(gateway)
@@ -387,7 +387,8 @@ def test_a_reply_the_gateway_fails_keeps_the_text_and_the_file_names_and_is_sent
         "Thanks — we got both sides of your ID.\n"
         "&lt;b&gt;Not bold&lt;/b&gt; &amp; &quot;quoted&quot;"
     )
-    assert "Select these files again before sending: id-front.png, id-back.png" in page
+    assert "Already uploaded and kept: id-front.png, id-back.png" in page
+    assert "Select these files again" not in page
     replies = [w for w in writes_sent(gateway) if w.url.endswith("/assignee-reply")]
     assert len(replies) == 1
     assert json_body(replies[0])["fileIds"] == ["f-00100", "f-00101"]
@@ -409,6 +410,58 @@ def test_the_form_shown_again_after_a_failure_can_be_sent(
     second = post_message(carol, "carol", "reply", "Hello again", token=fresh.group(1))
     assert second.status_code == 302
     assert len(writes_sent(gateway)) == 2
+
+
+def test_files_kept_from_a_failed_try_go_with_the_next_try_without_a_second_upload(
+    carol: Client, gateway: responses.RequestsMock
+) -> None:
+    register_ticket_page(gateway)
+    upload_url = FINSUPPORT + "/files/upload-multiple"
+    reply_url = ticket_url(suffix="/assignee-reply")
+    gateway.post(upload_url, json=[file_json("f-00100", "statement.pdf")])
+    gateway.post(reply_url, status=503, json={"status": 503})
+    first = post_message(
+        carol,
+        "carol",
+        "reply",
+        "See attached",
+        attachments=[SimpleUploadedFile("statement.pdf", b"%PDF-1.4", "application/pdf")],
+    )
+    page = html(first)
+    token = re.search(r'name="reply-form_token" value="([^"]+)"', page)
+    kept = re.search(r'name="reply-uploaded" value="([^"]+)"', page)
+    assert token is not None and kept is not None
+    gateway.replace(responses.POST, reply_url, json=reply_json("r-00011", "2026-11-05"))
+    second = carol.post(
+        f"/tickets/{TICKET_ID}/reply/send/",
+        {
+            "reply-text": "See attached",
+            "reply-form_token": token.group(1),
+            "reply-uploaded": kept.group(1),
+        },
+    )
+    assert second.status_code == 302
+    uploads = [w for w in writes_sent(gateway) if w.url == upload_url]
+    replies = [w for w in writes_sent(gateway) if w.url.endswith("/assignee-reply")]
+    assert len(uploads) == 1
+    assert [json_body(r)["fileIds"] for r in replies] == [["f-00100"], ["f-00100"]]
+
+
+def test_a_tampered_list_of_kept_files_is_refused_and_nothing_is_sent(
+    carol: Client, gateway: responses.RequestsMock
+) -> None:
+    register_ticket_page(gateway)
+    response = carol.post(
+        f"/tickets/{TICKET_ID}/reply/send/",
+        {
+            "reply-text": "Hi",
+            "reply-form_token": form_token("carol"),
+            "reply-uploaded": '[{"id": "f-99999", "name": "someone-elses.pdf"}]',
+        },
+    )
+    assert response.status_code == 400
+    assert "no longer valid" in html(response)
+    assert writes_sent(gateway) == []
 
 
 def test_a_reply_the_gateway_rejects_shows_the_message_and_keeps_the_text(
