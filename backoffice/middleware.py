@@ -19,7 +19,8 @@ from .gateway.errors import GatewayError, GatewayNotFound, GatewayUnauthorized
 from .gateway_errors import render_gateway_error
 from .http import StaffRequest
 from .request_id import current_request_id, new_request_id
-from .tokens import TokenGrant, refresh_grant
+from .token_refresh import refresh_once
+from .tokens import TokenGrant
 
 logger = logging.getLogger("backoffice.request")
 
@@ -129,13 +130,11 @@ class GatewaySessionMiddleware:
 def renew_grant(request: StaffRequest, grant: TokenGrant) -> TokenGrant | None:
     """A fresh token pair in the session, or None (and signed out) when the gateway refuses."""
     try:
-        renewed = refresh_grant(grant, request_id=request.request_id)
+        return refresh_once(request.session, grant, request_id=request.request_id)
     except GatewayUnauthorized:
         logger.info("token refresh refused; signing the staff member out")
         logout(request)
         return None
-    staff.replace_grant(request.session, renewed)
-    return renewed
 
 
 class GatewayErrorMiddleware:
