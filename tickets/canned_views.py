@@ -30,7 +30,7 @@ from backoffice.http import StaffRequest
 from backoffice.models import StaffMember
 from backoffice.staff import ROLE_ADMIN
 
-from . import services, writes
+from . import canned_services, writes
 from .canned_forms import (
     CannedForm,
     ReplyMessageEditForm,
@@ -117,10 +117,10 @@ def render_replies_page(
 ) -> HttpResponse:
     """The page; `bound` is a form shown again with its input, `editing` a message id whose
     inline edit form is open."""
-    catalog: services.CannedCatalog | None = None
+    catalog: canned_services.CannedCatalog | None = None
     catalog_error: GatewayError | None = None
     try:
-        catalog = services.canned_catalog(request.gateway_auth)
+        catalog = canned_services.canned_catalog(request.gateway_auth)
     except GatewayUnauthorized:
         raise
     except GatewayError as error:

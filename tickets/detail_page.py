@@ -13,7 +13,7 @@ from backoffice.form_tokens import issue_form_token
 from backoffice.gateway.errors import GatewayError, GatewayUnauthorized
 from backoffice.http import StaffRequest
 
-from . import services
+from . import canned_services, services
 from .action_forms import ACTION_FORMS, TicketActionForm
 from .message_forms import MessageForm, NoteForm
 from .records import StaffUser
@@ -25,9 +25,9 @@ GREETING_PLACEHOLDER = "{greeting}"
 
 def _canned(
     request: StaffRequest, thread: TicketThread
-) -> tuple[list[services.CannedReply], GatewayError | None]:
+) -> tuple[list[canned_services.CannedReply], GatewayError | None]:
     try:
-        canned = services.canned_replies(request.gateway_auth)
+        canned = canned_services.canned_replies(request.gateway_auth)
     except GatewayUnauthorized:
         raise
     except GatewayError as error:

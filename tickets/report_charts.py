@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import enums
-from .services import REPORT_UNASSIGNED, ReportSummary
+from .report_services import REPORT_UNASSIGNED, ReportSummary
 
 WIDTH = 520
 LABEL_WIDTH = 150  # the label column, right-aligned against the bars

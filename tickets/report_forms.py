@@ -13,7 +13,8 @@ from customers.ids import GATEWAY_ID_REGEX
 
 from . import enums
 from .records import StaffUser
-from .services import ReportFilters, ReportSortOptions, TicketEnums
+from .report_services import ReportFilters, ReportSortOptions
+from .services import TicketEnums
 
 DEFAULT_PAGE_SIZE = 25
 SORT_FIELD_LABELS: dict[str, str] = {

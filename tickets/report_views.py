@@ -22,7 +22,7 @@ from backoffice.gateway.concurrent import Outcome, read_concurrently
 from backoffice.gateway.errors import GatewayError, GatewayRejected, GatewayUnauthorized
 from backoffice.http import StaffRequest
 
-from . import services
+from . import report_services, services
 from .records import StaffUser, Ticket
 from .report_charts import report_charts
 from .report_forms import (
@@ -32,7 +32,8 @@ from .report_forms import (
     default_sort,
     report_query,
 )
-from .services import ReportFilters, ReportSortOptions, TicketEnums
+from .report_services import ReportFilters, ReportSortOptions
+from .services import TicketEnums
 
 # (heading, sort field or "") per table column
 COLUMNS = (
@@ -70,11 +71,11 @@ def _read_options(
     auth = request.gateway_auth
     reads: dict[str, Any] = {
         "enums": lambda: services.ticket_enums(auth),
-        "sort": lambda: services.report_sort_options(auth),
+        "sort": lambda: report_services.report_sort_options(auth),
         "staff": lambda: services.staff_directory(auth),
     }
     if with_summary:
-        reads["summary"] = lambda: services.report_summary(auth)
+        reads["summary"] = lambda: report_services.report_summary(auth)
     outcomes = read_concurrently(reads)
     for outcome in outcomes.values():
         if isinstance(outcome.error, GatewayUnauthorized):
@@ -153,7 +154,7 @@ def ticket_report(request: StaffRequest) -> HttpResponse:
     if error is None and form.is_valid():
         filters = form.filters()
         try:
-            page = services.report_page(request.gateway_auth, filters)
+            page = report_services.report_page(request.gateway_auth, filters)
         except GatewayUnauthorized:
             raise
         except GatewayError as failure:
@@ -175,7 +176,7 @@ def ticket_report(request: StaffRequest) -> HttpResponse:
         "previous_query": report_query(base, form.default_sort, page=base.page - 1),
         "next_query": report_query(base, form.default_sort, page=base.page + 1),
         "export_query": report_query(base, form.default_sort, page=1, page_size=DEFAULT_PAGE_SIZE),
-        "export_cap": services.REPORT_EXPORT_MAX_ROWS,
+        "export_cap": report_services.REPORT_EXPORT_MAX_ROWS,
         "staff_unavailable": outcomes["staff"].error,
     }
     if isinstance(error, GatewayRejected):
@@ -235,7 +236,7 @@ def report_export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse
         return HttpResponse(
             "Some filters are not valid.", status=400, content_type="text/plain; charset=utf-8"
         )
-    export = services.report_export(request.gateway_auth, form.filters())
+    export = report_services.report_export(request.gateway_auth, form.filters())
     names = _names(outcomes["staff"].value)
     rows = (_csv_row(ticket, names) for ticket in export.tickets)
     response = csv_download(CSV_HEADER, rows, name="ticket-report")

@@ -26,7 +26,7 @@ from tests.tickets.factories import (
     register_staff,
     ticket_json,
 )
-from tickets import services
+from tickets import report_services
 from tickets.report_charts import BAR_AREA
 
 PAGE = "/tickets/report/"
@@ -459,7 +459,7 @@ def test_the_export_walks_every_page_and_writes_a_header_and_every_row(
 def test_the_export_stops_at_the_row_cap(
     alice: Client, gateway: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "REPORT_EXPORT_MAX_ROWS", 300)
+    monkeypatch.setattr(report_services, "REPORT_EXPORT_MAX_ROWS", 300)
     export_gateway(gateway, total=1000)
     response = alice.get(EXPORT)
     assert len(rows_of(response)) == 1 + 300

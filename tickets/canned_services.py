@@ -1,0 +1,93 @@
+"""Canned replies: reply titles and their messages, for the composer and their own page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backoffice.gateway import paths
+from backoffice.gateway.client import GatewayAuth
+from backoffice.gateway.concurrent import read_concurrently
+from backoffice.gateway.connection import gateway_client
+
+from .records import ReplyMessage, ReplyTitle, parse_reply_message, parse_reply_title
+
+
+def reply_titles(auth: GatewayAuth) -> list[ReplyTitle]:
+    body = gateway_client().call(paths.REPLY_TITLES, auth=auth)
+    items = body.get("replyTitles") if isinstance(body, dict) else body
+    return [parse_reply_title(item) for item in (items or [])]
+
+
+def reply_messages(auth: GatewayAuth) -> list[ReplyMessage]:
+    body = gateway_client().call(paths.REPLY_MESSAGES, auth=auth)
+    items = body.get("replyMessages") if isinstance(body, dict) else body
+    return [parse_reply_message(item) for item in (items or [])]
+
+
+@dataclass(frozen=True)
+class CannedReply:
+    title: str
+    message_id: str
+    message: str
+
+
+def canned_replies(auth: GatewayAuth) -> list[CannedReply]:
+    """Active reply titles with their messages, for the composer's picker."""
+    outcomes = read_concurrently(
+        {"titles": lambda: reply_titles(auth), "messages": lambda: reply_messages(auth)}
+    )
+    titles = {t.id: t for t in outcomes["titles"].unwrap() if t.is_active}
+    return [
+        CannedReply(title=titles[m.title_id].title, message_id=m.id, message=m.message)
+        for m in outcomes["messages"].unwrap()
+        if m.title_id in titles
+    ]
+
+
+# ---- canned replies (the replies page) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CannedTitle:
+    """A reply title with its messages, as the canned replies page lists them."""
+
+    title: ReplyTitle
+    messages: tuple[ReplyMessage, ...]
+
+
+@dataclass(frozen=True)
+class CannedCatalog:
+    titles: tuple[CannedTitle, ...]
+    orphans: tuple[ReplyMessage, ...]  # messages whose title the gateway did not list
+
+    @property
+    def message_count(self) -> int:
+        return sum(len(t.messages) for t in self.titles) + len(self.orphans)
+
+
+def canned_catalog(auth: GatewayAuth) -> CannedCatalog:
+    """Every reply title (active or not) with its messages; both lists read at the same time."""
+    outcomes = read_concurrently(
+        {"titles": lambda: reply_titles(auth), "messages": lambda: reply_messages(auth)}
+    )
+    titles: list[ReplyTitle] = outcomes["titles"].unwrap()
+    messages: list[ReplyMessage] = outcomes["messages"].unwrap()
+    by_title: dict[str, list[ReplyMessage]] = {t.id: [] for t in titles}
+    orphans = []
+    for message in messages:
+        if message.title_id in by_title:
+            by_title[message.title_id].append(message)
+        else:
+            orphans.append(message)
+    return CannedCatalog(
+        titles=tuple(CannedTitle(t, tuple(by_title[t.id])) for t in titles),
+        orphans=tuple(orphans),
+    )
+
+
+def reply_message(auth: GatewayAuth, message_id: str) -> ReplyMessage:
+    return parse_reply_message(
+        gateway_client().call(
+            paths.REPLY_MESSAGE, auth=auth, path_params={"message_id": message_id}
+        )
+    )
