@@ -1,7 +1,7 @@
 """Customer record pages: add an address or documents, edit or create a customer, the documents
 filter, the SEPA id per channel and the organization page.
 
-Views stay thin: the forms in `record_forms` validate and build the gateway body, `submit_write`
+Views stay thin: the record forms validate and build the gateway body, `submit_write`
 sends and audits it. Every write redeems a one-time token first, so a double submit reaches the
 gateway once; a rejected or failed write shows the form again with everything typed kept.
 """
@@ -31,18 +31,11 @@ from backoffice.http import StaffRequest
 
 from . import services
 from .action_views import ensure_customer_writer
-from .detail_page import render_customer_page
-from .ids import GATEWAY_ID_PATTERN
-from .record_forms import (
-    ADDRESS_PURPOSE_SUGGESTIONS,
-    AddressForm,
-    CustomerCreateForm,
+from .address_form import AddressForm
+from .customer_create_form import CustomerCreateForm, created_customer_id
+from .customer_edit_form import (
     CustomerEditForm,
-    DocumentPurposeForm,
-    DocumentsForm,
     EditableCustomer,
-    SepaChannelForm,
-    created_customer_id,
     edit_initial,
     editable_values,
     parse_editable_customer,
@@ -50,6 +43,10 @@ from .record_forms import (
     sign_snapshot,
     stale_edit,
 )
+from .detail_page import render_customer_page
+from .document_forms import DocumentsForm
+from .ids import GATEWAY_ID_PATTERN
+from .record_forms import ADDRESS_PURPOSE_SUGGESTIONS, DocumentPurposeForm, SepaChannelForm
 from .records import CustomerSummary
 from .write_responses import ALREADY_SUBMITTED, send_or_show_again, tell_saved
 

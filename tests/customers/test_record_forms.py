@@ -14,7 +14,7 @@ from responses import matchers
 
 from backoffice.form_tokens import issue_form_token
 from backoffice.models import AuditRecord, StaffMember
-from customers.record_forms import parse_editable_customer, sign_snapshot
+from customers.customer_edit_form import parse_editable_customer, sign_snapshot
 from tests.conftest import TENANT
 from tests.customers.test_customer_detail_view import (
     BOB_TOKEN,
