@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 
 from . import enums
@@ -118,10 +116,3 @@ class CustomerCreateForm(FieldsetsMixin, RecordForm):
             body=body,
             after={"status": "new", "customerType": data["customer_type"]},
         )
-
-
-def created_customer_id(answer: Any) -> str:
-    """The new customer's id from the create answer: a Customer, or `{"customer": Customer}`."""
-    if isinstance(answer, dict) and isinstance(answer.get("customer"), dict):
-        answer = answer["customer"]
-    return str(answer.get("id") or "") if isinstance(answer, dict) else ""

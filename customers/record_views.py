@@ -32,7 +32,7 @@ from backoffice.http import StaffRequest
 from . import services
 from .action_views import ensure_customer_writer
 from .address_form import AddressForm
-from .customer_create_form import CustomerCreateForm, created_customer_id
+from .customer_create_form import CustomerCreateForm
 from .customer_edit_form import (
     CustomerEditForm,
     EditableCustomer,
@@ -49,6 +49,7 @@ from .ids import GATEWAY_ID_PATTERN
 from .record_forms import ADDRESS_PURPOSE_SUGGESTIONS, DocumentPurposeForm, SepaChannelForm
 from .records import CustomerSummary
 from .write_responses import ALREADY_SUBMITTED, send_or_show_again, tell_saved
+from .writes import created_customer_id
 
 
 def _read_or_error(

@@ -6,7 +6,7 @@ policy says so, stored as a `ChangeRequest` until a different officer approves i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -106,8 +106,18 @@ def send_write(auth: GatewayAuth, member: StaffMember, write: CustomerWrite) -> 
     except GatewayError as error:
         _audit_write(member, write, auth.request_id, error=error)
         raise
+    if not write.customer_id:
+        # A create: the record names the customer the gateway just made.
+        write = replace(write, customer_id=created_customer_id(answer))
     _audit_write(member, write, auth.request_id)
     return answer
+
+
+def created_customer_id(answer: Any) -> str:
+    """The new customer's id from the create answer: a Customer, or `{"customer": Customer}`."""
+    if isinstance(answer, dict) and isinstance(answer.get("customer"), dict):
+        answer = answer["customer"]
+    return str(answer.get("id") or "") if isinstance(answer, dict) else ""
 
 
 def _audit_write(

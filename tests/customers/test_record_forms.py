@@ -840,7 +840,7 @@ def test_creating_a_person_sends_the_customer_and_opens_the_new_one(
     assert response.status_code == 302
     assert response["Location"] == "/customers/c-02351/"
     record = AuditRecord.objects.get()
-    assert (record.action, record.target_id) == ("customer.create", "(new)")
+    assert (record.action, record.target_id) == ("customer.create", "c-02351")
 
 
 def test_creating_an_organization_sends_its_name_and_no_organization_id(
