@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from backoffice.gateway import paths
@@ -10,6 +10,7 @@ from backoffice.gateway.client import GatewayAuth
 from backoffice.gateway.concurrent import read_concurrently
 from backoffice.gateway.connection import gateway_client
 from backoffice.gateway.errors import GatewayBadResponse, GatewayError, GatewayNotFound
+from backoffice.staff_directory import staff_names
 
 from .records import (
     CustomerDetail,
@@ -42,6 +43,8 @@ class CustomerProfile:
     documents_error: GatewayError | None
     sepa_id: str
     sepa_error: GatewayError | None
+    # Names for the staff ids in KYC, PEP and revision records; empty if the directory is down.
+    staff_names: dict[str, str] = field(default_factory=dict)
 
 
 def list_customers(auth: GatewayAuth, filters: CustomerFilters) -> CustomerPage:
@@ -119,6 +122,7 @@ def customer_profile(auth: GatewayAuth, customer_id: str) -> CustomerProfile:
             "customer": lambda: customer_detail(auth, customer_id),
             "documents": lambda: customer_documents(auth, customer_id),
             "sepa": lambda: customer_sepa_id(auth, customer_id),
+            "staff": lambda: staff_names(auth),
         }
     )
     customer = outcomes["customer"].unwrap()
@@ -129,4 +133,5 @@ def customer_profile(auth: GatewayAuth, customer_id: str) -> CustomerProfile:
         documents_error=documents.error,
         sepa_id=sepa.value or "",
         sepa_error=None if isinstance(sepa.error, GatewayNotFound) else sepa.error,
+        staff_names=outcomes["staff"].value or {},
     )

@@ -6,8 +6,10 @@ from typing import Any
 
 from django import forms
 
+from backoffice.staff_directory import StaffUser
+
 from . import enums
-from .records import StaffUser, Ticket
+from .records import Ticket
 from .services import TicketEnums
 
 

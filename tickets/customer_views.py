@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from backoffice.form_tokens import issue_form_token, redeem_form_token
 from backoffice.gateway.errors import GatewayError, GatewayRejected, GatewayUnauthorized
 from backoffice.http import StaffRequest
+from backoffice.staff_directory import staff_directory
 
 from . import services
 from .new_ticket_form import NewTicketForm
@@ -37,7 +38,7 @@ def customer_tickets(request: StaffRequest, customer_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def new_ticket(request: StaffRequest) -> HttpResponse:
     auth = request.gateway_auth
-    ticket_enums, staff = services.ticket_enums(auth), services.staff_directory(auth)
+    ticket_enums, staff = services.ticket_enums(auth), staff_directory(auth)
     if request.method == "GET":
         form = NewTicketForm(
             initial={

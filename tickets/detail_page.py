@@ -12,11 +12,11 @@ from django.shortcuts import render
 from backoffice.form_tokens import issue_form_token
 from backoffice.gateway.errors import GatewayError, GatewayUnauthorized
 from backoffice.http import StaffRequest
+from backoffice.staff_directory import StaffUser, staff_directory
 
 from . import canned_services, services
 from .action_forms import ACTION_FORMS, TicketActionForm
 from .message_forms import MessageForm, NoteForm
-from .records import StaffUser
 from .services import TicketThread
 from .writes import allowed_actions
 
@@ -61,7 +61,7 @@ def _enums_and_staff(
         thread.errors["enums"] = error
         enums = services.TicketEnums((), (), ())
     try:
-        staff = services.staff_directory(request.gateway_auth)
+        staff = staff_directory(request.gateway_auth)
     except GatewayUnauthorized:
         raise
     except GatewayError as error:

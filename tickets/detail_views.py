@@ -14,6 +14,7 @@ from backoffice.form_tokens import issue_form_token, redeem_form_token
 from backoffice.gateway.concurrent import read_concurrently
 from backoffice.gateway.errors import GatewayError, GatewayRejected, GatewayUnauthorized
 from backoffice.http import StaffRequest
+from backoffice.staff_directory import staff_directory
 
 from . import services
 from .action_forms import ACTION_FORMS
@@ -124,7 +125,7 @@ def ticket_action(request: StaffRequest, ticket_id: str, action: str) -> HttpRes
         data,
         ticket_enums=services.ticket_enums(request.gateway_auth),
         admin=request.staff.has_role("ADMIN"),
-        staff=services.staff_directory(request.gateway_auth),
+        staff=staff_directory(request.gateway_auth),
         ticket=thread.ticket,
     )
 

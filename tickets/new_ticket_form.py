@@ -4,10 +4,10 @@ from typing import Any
 
 from django import forms
 
+from backoffice.staff_directory import StaffUser
 from customers.forms import GATEWAY_ID
 
 from . import enums
-from .records import StaffUser
 from .services import TicketEnums
 
 GATEWAY_FIELDS = {

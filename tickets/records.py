@@ -106,18 +106,6 @@ class ThreadEntry:
 
 
 @dataclass(frozen=True)
-class StaffUser:
-    id: str
-    username: str
-    name: str
-    roles: tuple[str, ...]
-
-    @property
-    def label(self) -> str:
-        return self.name or self.username or self.id
-
-
-@dataclass(frozen=True)
 class ReplyTitle:
     id: str
     title: str
@@ -219,18 +207,6 @@ def parse_thread_entries(body: Any, kind: Literal["reply", "note"]) -> list[Thre
     if not isinstance(body, list):
         raise GatewayBadResponse(f"The gateway's {kind} list is not a list.")
     return [parse_thread_entry(item, kind) for item in body]
-
-
-def parse_staff_user(data: Any) -> StaffUser:
-    if not isinstance(data, dict):
-        raise GatewayBadResponse("The gateway sent a user that is not an object.")
-    roles = data.get("roles") or ([data["role"]] if data.get("role") else [])
-    return StaffUser(
-        id=_text(data.get("id") or data.get("userId")),
-        username=_text(data.get("username")),
-        name=_text(data.get("name")),
-        roles=tuple(_text(r) for r in _list(roles)),
-    )
 
 
 def parse_reply_title(data: Any) -> ReplyTitle:

@@ -8,11 +8,11 @@ from urllib.parse import urlencode
 
 from django import forms
 
+from backoffice.staff_directory import StaffUser
 from customers.forms import PAGE_SIZES
 from customers.ids import GATEWAY_ID_REGEX
 
 from . import enums
-from .records import StaffUser
 from .report_services import ReportFilters, ReportSortOptions
 from .services import TicketEnums
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from backoffice.gateway import paths
+from backoffice.gateway.cached import cached_read
 from backoffice.gateway.client import GatewayAuth
 from backoffice.gateway.concurrent import read_concurrently
 from backoffice.gateway.connection import gateway_client
 
 from .records import Ticket, TicketPage, parse_string_list, parse_ticket_page
-from .services import cached_read
 
 REPORT_GROUPS = ("byStatus", "byPriority", "byCategory", "byAssignee")
 REPORT_UNASSIGNED = "unassigned"
@@ -89,7 +89,7 @@ def report_sort_options(auth: GatewayAuth) -> ReportSortOptions:
             orders=parse_string_list(outcomes["orders"].unwrap(), "sortOrders"),
         )
 
-    return cached_read(f"finsupport-report-sort:{auth.tenant_id}", load)  # type: ignore[no-any-return]
+    return cached_read(f"finsupport-report-sort:{auth.tenant_id}", load)
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,10 @@ from backoffice.csv_export import csv_download
 from backoffice.gateway.concurrent import Outcome, read_concurrently
 from backoffice.gateway.errors import GatewayError, GatewayRejected, GatewayUnauthorized
 from backoffice.http import StaffRequest
+from backoffice.staff_directory import StaffUser, staff_directory
 
 from . import report_services, services
-from .records import StaffUser, Ticket
+from .records import Ticket
 from .report_charts import report_charts
 from .report_forms import (
     DEFAULT_PAGE_SIZE,
@@ -72,7 +73,7 @@ def _read_options(
     reads: dict[str, Any] = {
         "enums": lambda: services.ticket_enums(auth),
         "sort": lambda: report_services.report_sort_options(auth),
-        "staff": lambda: services.staff_directory(auth),
+        "staff": lambda: staff_directory(auth),
     }
     if with_summary:
         reads["summary"] = lambda: report_services.report_summary(auth)

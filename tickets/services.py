@@ -5,25 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
-
 from backoffice.gateway import paths
+from backoffice.gateway.cached import cached_read
 from backoffice.gateway.client import GatewayAuth
 from backoffice.gateway.concurrent import read_concurrently
 from backoffice.gateway.connection import gateway_client
 from backoffice.gateway.errors import GatewayError, GatewayNotFound
+from backoffice.staff_directory import StaffUser, staff_directory
 from customers.records import CustomerDetail
 from customers.services import customer_detail
 
 from .records import (
-    StaffUser,
     ThreadEntry,
     Ticket,
     TicketFile,
     TicketPage,
     parse_files,
-    parse_staff_user,
     parse_string_list,
     parse_thread_entries,
     parse_ticket,
@@ -74,15 +71,6 @@ class TicketThread:
         return self.staff_names.get(user_id, user_id)
 
 
-def cached_read(key: str, load: Any) -> Any:
-    """A gateway read kept for ENUM_CACHE_SECONDS: a warm page makes no enum calls."""
-    value = cache.get(key)
-    if value is None:
-        value = load()
-        cache.set(key, value, timeout=settings.GATEWAY_ENUM_CACHE_SECONDS)
-    return value
-
-
 def ticket_enums(auth: GatewayAuth) -> TicketEnums:
     def load() -> TicketEnums:
         client = gateway_client()
@@ -100,19 +88,7 @@ def ticket_enums(auth: GatewayAuth) -> TicketEnums:
             }
         )
 
-    return cached_read(f"finsupport-enums:{auth.tenant_id}", load)  # type: ignore[no-any-return]
-
-
-def staff_directory(auth: GatewayAuth) -> dict[str, StaffUser]:
-    """The tenant's staff by user id, for names and the assignee picker (cached)."""
-
-    def load() -> dict[str, StaffUser]:
-        body = gateway_client().call(paths.STAFF_USERS, auth=auth)
-        items = body.get("users") if isinstance(body, dict) else body
-        users = [parse_staff_user(item) for item in (items or [])]
-        return {user.id: user for user in users if user.id}
-
-    return cached_read(f"staff-directory:{auth.tenant_id}", load)  # type: ignore[no-any-return]
+    return cached_read(f"finsupport-enums:{auth.tenant_id}", load)
 
 
 def list_tickets(auth: GatewayAuth, filters: TicketFilters, *, my_user_id: str) -> TicketPage:

@@ -9,6 +9,7 @@ from django_htmx.http import push_url
 
 from backoffice.gateway.errors import GatewayError, GatewayUnauthorized
 from backoffice.http import StaffRequest
+from backoffice.staff_directory import staff_directory
 
 from . import services
 from .forms import TicketFilterForm, ticket_query
@@ -76,7 +77,7 @@ def ticket_queue(request: StaffRequest) -> HttpResponse:
 def _staff_names(request: StaffRequest) -> dict[str, str]:
     """Names for assignee ids; the ids themselves will do when the directory is unavailable."""
     try:
-        staff = services.staff_directory(request.gateway_auth)
+        staff = staff_directory(request.gateway_auth)
     except GatewayUnauthorized:
         raise
     except GatewayError:

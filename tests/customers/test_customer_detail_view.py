@@ -21,6 +21,11 @@ CUSTOMER_ID = "c-00042"
 DETAIL = f"{CUSTOMERS}/{CUSTOMER_ID}"
 DOCUMENTS = DETAIL + "/documents"
 SEPA = DETAIL + "/sepaId"
+STAFF_USERS = FAKE_GATEWAY + "/api/v2/users"
+STAFF = [
+    {"id": "u-alice", "username": "alice", "name": "Alice Admin", "roles": ["ADMIN"]},
+    {"id": "u-erin", "username": "erin", "name": "Erin Compliance", "roles": ["COMPLIANCE"]},
+]
 BOB_TOKEN = "access-u-bob-secret"
 
 PIN_CODE = "pin-5531-never-shown"
@@ -158,6 +163,7 @@ def register_profile(
         else documents,
     )
     gateway.get(SEPA, json={"sepaId": "FH0042BG"} if sepa is None else sepa)
+    gateway.get(STAFF_USERS, json=STAFF)
 
 
 def html(response: Any) -> str:
@@ -178,13 +184,15 @@ def bob(sign_in: Callable[..., Client]) -> Client:
 # What is read
 
 
-def test_it_reads_the_detail_the_documents_and_the_sepa_id(
+def test_it_reads_the_detail_the_documents_the_sepa_id_and_the_staff_names(
     bob: Client, gateway: responses.RequestsMock
 ) -> None:
     register_profile(gateway)
     response = bob.get(f"/customers/{CUSTOMER_ID}/")
     assert response.status_code == 200
-    assert sorted(call.request.url for call in gateway.calls) == sorted([DETAIL, DOCUMENTS, SEPA])
+    assert sorted(call.request.url for call in gateway.calls) == sorted(
+        [DETAIL, DOCUMENTS, SEPA, STAFF_USERS]
+    )
     for call in gateway.calls:
         assert call.request.method == "GET"
         assert call.request.headers["Authorization"] == f"Bearer {BOB_TOKEN}"
@@ -206,12 +214,13 @@ def test_it_makes_the_three_reads_at_the_same_time(
     gateway.add_callback(responses.GET, DETAIL, callback=slowly(customer_json()))
     gateway.add_callback(responses.GET, DOCUMENTS, callback=slowly(documents_json()))
     gateway.add_callback(responses.GET, SEPA, callback=slowly({"sepaId": "FH0042BG"}))
+    gateway.add_callback(responses.GET, STAFF_USERS, callback=slowly(STAFF))
     started = time.perf_counter()
     response = bob.get(f"/customers/{CUSTOMER_ID}/")
     elapsed = time.perf_counter() - started
     assert response.status_code == 200
-    assert len(gateway.calls) == 3
-    assert elapsed < 0.75, f"the three 0.3 s reads took {elapsed:.2f} s together"
+    assert len(gateway.calls) == 4
+    assert elapsed < 0.75, f"the four 0.3 s reads took {elapsed:.2f} s together"
 
 
 # What is shown
@@ -298,7 +307,7 @@ def test_it_shows_status_kyc_and_pep_badges(bob: Client, gateway: responses.Requ
     assert '<span class="badge tone-success">PEP: Clear</span>' in page
     compliance = section(page, "h-compliance")
     assert "ID checked against registry" in compliance
-    assert "by u-erin" in compliance
+    assert "by Erin Compliance" in compliance
     assert "No hits" in compliance
 
 
@@ -335,7 +344,7 @@ def test_it_shows_revisions_with_their_changes(
     register_profile(gateway)
     revisions = section(html(bob.get(f"/customers/{CUSTOMER_ID}/")), "h-revisions")
     assert "<strong>#1</strong> Corrected the place of birth" in revisions
-    assert "by u-alice" in revisions
+    assert "by Alice Admin" in revisions
     assert '<span class="mono">person.placeOfBirth</span> → Plovdiv' in revisions
 
 
@@ -509,3 +518,30 @@ def test_it_goes_back_to_the_list_with_a_hint_for_an_invalid_id(
     assert [urlsplit(url).path for url, _ in response.redirect_chain] == ["/customers/"]
     assert "Enter a customer id such as c-00042." in html(response)
     assert all("/customer/2.0.0/getAll" in call.request.url for call in gateway.calls)
+
+
+def test_it_names_the_staff_who_recorded_kyc_and_pep_and_keeps_unknown_ids(
+    bob: Client, gateway: responses.RequestsMock
+) -> None:
+    register_profile(
+        gateway,
+        customer=customer_json(
+            kycConfirmation={"status": "confirmed", "by": "u-erin", "at": "2026-01-02T10:00:00Z"},
+            pepCheckStatus={"status": "clear", "by": "u-gone", "at": "2026-01-03T10:00:00Z"},
+        ),
+    )
+    page = html(bob.get(f"/customers/{CUSTOMER_ID}/"))
+    assert "by Erin Compliance" in page
+    assert "by u-gone" in page
+
+
+def test_the_page_still_shows_when_the_staff_directory_is_down(
+    bob: Client, gateway: responses.RequestsMock
+) -> None:
+    register_profile(
+        gateway, customer=customer_json(kycConfirmation={"status": "confirmed", "by": "u-erin"})
+    )
+    gateway.replace(responses.GET, STAFF_USERS, status=503, json={"status": 503})
+    response = bob.get(f"/customers/{CUSTOMER_ID}/")
+    assert response.status_code == 200
+    assert "by u-erin" in html(response)
