@@ -96,42 +96,45 @@ class StatusForm(CustomerActionForm):
         )
 
 
-class KycForm(CustomerActionForm):
-    action = "kyc"
+class CheckForm(CustomerActionForm):
+    """A KYC confirmation or a PEP check: a value from the check's enum and a comment."""
+
+    gateway_field = ""  # the body key the gateway takes the value under
+
+    def current(self, customer: CustomerDetail) -> str:
+        raise NotImplementedError
+
+    def to_write(self, customer: CustomerDetail) -> CustomerWrite:
+        value, comment = self.cleaned_data[self.action], self.cleaned_data["comment"]
+        return CustomerWrite(
+            action=self.action,
+            customer_id=customer.id,
+            customer_name=customer.name,
+            body={self.gateway_field: value, "comment": comment},
+            before={self.action: self.current(customer)},
+            after={self.action: value},
+            reason=comment,
+        )
+
+
+class KycForm(CheckForm):
+    action, gateway_field = "kyc", "kycConfirmation"
     kyc = forms.ChoiceField(label="KYC confirmation", choices=list(enums.KYC_CONFIRMATIONS.items()))
     comment = _comment_field("Comment", required=False)
     gateway_fields = {"kycConfirmation": "kyc", "comment": "comment"}
 
-    def to_write(self, customer: CustomerDetail) -> CustomerWrite:
-        value, comment = self.cleaned_data["kyc"], self.cleaned_data["comment"]
-        return CustomerWrite(
-            action="kyc",
-            customer_id=customer.id,
-            customer_name=customer.name,
-            body={"kycConfirmation": value, "comment": comment},
-            before={"kyc": customer.kyc.status},
-            after={"kyc": value},
-            reason=comment,
-        )
+    def current(self, customer: CustomerDetail) -> str:
+        return customer.kyc.status
 
 
-class PepForm(CustomerActionForm):
-    action = "pep"
+class PepForm(CheckForm):
+    action, gateway_field = "pep", "pepCheckStatus"
     pep = forms.ChoiceField(label="PEP check", choices=list(enums.PEP_CHECK_STATUSES.items()))
     comment = _comment_field("Comment", required=False)
     gateway_fields = {"pepCheckStatus": "pep", "comment": "comment"}
 
-    def to_write(self, customer: CustomerDetail) -> CustomerWrite:
-        value, comment = self.cleaned_data["pep"], self.cleaned_data["comment"]
-        return CustomerWrite(
-            action="pep",
-            customer_id=customer.id,
-            customer_name=customer.name,
-            body={"pepCheckStatus": value, "comment": comment},
-            before={"pep": customer.pep.status},
-            after={"pep": value},
-            reason=comment,
-        )
+    def current(self, customer: CustomerDetail) -> str:
+        return customer.pep.status
 
 
 class RevisionForm(CustomerActionForm):
