@@ -1,9 +1,11 @@
 """Settings for FinHub Back Office, read from the environment (see .env.example)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import django_stubs_ext
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 # Lets Django's generic classes (BaseFormSet[...] and friends) be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -15,9 +17,11 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # The sandbox gateway's default address: GATEWAY_URL unset means "use the sandbox".
 SANDBOX_GATEWAY_URL = "http://127.0.0.1:8001"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-sandbox-only-secret-key-change-me" * 2)
+SANDBOX_ONLY_SECRET_KEY = "insecure-sandbox-only-secret-key-change-me" * 2
+SECRET_KEY = env.str("SECRET_KEY", default=SANDBOX_ONLY_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -110,6 +114,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The FinHub gateway
 GATEWAY_URL = env.str("GATEWAY_URL", default="") or SANDBOX_GATEWAY_URL
+if SECRET_KEY == SANDBOX_ONLY_SECRET_KEY and urlsplit(GATEWAY_URL).hostname not in LOOPBACK_HOSTS:
+    raise ImproperlyConfigured("Set SECRET_KEY: the default is only for the local sandbox gateway.")
 GATEWAY_TENANT_ID = env.str("GATEWAY_TENANT_ID", default="finhub-demo")
 GATEWAY_CONNECT_TIMEOUT = env.float("GATEWAY_CONNECT_TIMEOUT", default=3.05)
 GATEWAY_READ_TIMEOUT = env.float("GATEWAY_READ_TIMEOUT", default=10.0)
