@@ -17,7 +17,7 @@ from typing import Any
 
 from sandbox import auth
 from sandbox.faults import FaultInjector, FaultRule
-from sandbox.http import ApiError, Request, error_body, json_response
+from sandbox.http import ApiError, RawResponse, Request, error_body, json_response
 from sandbox.routing import Router
 from sandbox.settings import Settings
 from sandbox.store import Store
@@ -93,8 +93,8 @@ class SandboxApp:
                     body = error_body(injected, "Injected fault (sandbox)")
                     return json_response(start_response, injected, body)
             status, body = self._dispatch(environ)
-            if hasattr(body, "wsgi_response"):  # a non-JSON answer, e.g. a file's bytes
-                return body.wsgi_response(start_response, status)  # type: ignore[no-any-return]
+            if isinstance(body, RawResponse):  # a non-JSON answer, e.g. a file's bytes
+                return body.wsgi_response(start_response, status)
         except ApiError as exc:
             status, body = exc.status, exc.body()
         except Exception:

@@ -13,6 +13,7 @@ import math
 import random
 import re
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -225,7 +226,7 @@ def update_status(request: Request) -> dict[str, Any]:
     return {"customer": customer_data.as_customer(detail)}
 
 
-def _decision_writer(field: str, allowed: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def _decision_writer(field: str, allowed: tuple[str, ...]) -> Callable[[Request], dict[str, Any]]:
     def handler(request: Request) -> dict[str, Any]:
         body = request.json_object()
         errors = check_enum(body.get(field), allowed, field, required=True)
@@ -349,11 +350,12 @@ def create(request: Request) -> dict[str, Any]:
 
 
 def create_list(request: Request) -> dict[str, Any]:
-    items = request.json_object().get("customers")
-    errors = check_list(items, "customers", required=True)
+    value = request.json_object().get("customers")
+    errors = check_list(value, "customers", required=True)
+    items: list[Any] = value if isinstance(value, list) else []
     if not errors and not items:
         errors.append(field_error("customers", "must not be empty"))
-    for index, item in enumerate(items if isinstance(items, list) else []):
+    for index, item in enumerate(items):
         prefix = f"customers[{index}]."
         errors += validate_customer(item, prefix) + _check_no_id(item, prefix)
     if errors:
@@ -447,11 +449,12 @@ def add_address(request: Request) -> dict[str, Any]:
 
 
 def add_documents(request: Request) -> dict[str, Any]:
-    items = request.json_object().get("documents")
-    errors = check_list(items, "documents", required=True)
+    value = request.json_object().get("documents")
+    errors = check_list(value, "documents", required=True)
+    items: list[Any] = value if isinstance(value, list) else []
     if not errors and not items:
         errors.append(field_error("documents", "must not be empty"))
-    for index, item in enumerate(items if isinstance(items, list) else []):
+    for index, item in enumerate(items):
         errors += validate_document(item, f"documents[{index}].")
     if errors:
         raise bad_request(errors)

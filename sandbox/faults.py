@@ -96,7 +96,7 @@ class FaultInjector:
         rule = self.rule_for(path)
         if rule is None:
             return None
-        delay_ms = rule.latency_ms
+        delay_ms: float = rule.latency_ms
         if rule.jitter_ms:
             delay_ms += self._random.uniform(0, rule.jitter_ms)
         if delay_ms > 0:

@@ -9,9 +9,17 @@ import sqlite3
 from typing import Any
 
 from sandbox import finsupport_data as data
-from sandbox.finsupport_common import check_enum, check_text, raise_if, require_admin
+from sandbox.finsupport_common import (
+    check_enum,
+    check_text,
+    is_blank,
+    raise_if,
+    require_admin,
+    required_enum,
+    required_text,
+)
 from sandbox.finsupport_enums import MAX_TITLE_LENGTH, REPLY_TITLE_STATUSES
-from sandbox.http import Request, field_error, forbidden, not_found
+from sandbox.http import Request, bad_request, field_error, forbidden, not_found
 
 
 def _title_json(row: sqlite3.Row) -> dict[str, Any]:
@@ -26,7 +34,10 @@ def _own(
     connection: sqlite3.Connection, request: Request, table: str, item_id: str, label: str
 ) -> sqlite3.Row:
     assert table in ("fs_reply_titles", "fs_reply_messages")
-    row = connection.execute(f"SELECT * FROM {table} WHERE id = ?", (item_id,)).fetchone()  # noqa: S608
+    row: sqlite3.Row | None = connection.execute(
+        f"SELECT * FROM {table} WHERE id = ?",  # noqa: S608
+        (item_id,),
+    ).fetchone()
     if row is None:
         raise not_found(f"{label} {item_id} not found")
     if row["tenant"] != request.user.tenant_id:
@@ -51,8 +62,7 @@ def list_titles(request: Request) -> list[dict[str, Any]]:
 
 def create_title(request: Request) -> dict[str, Any]:
     require_admin(request)
-    title = request.json_object().get("title")
-    raise_if(check_text(title, "title", required=True, max_length=MAX_TITLE_LENGTH))
+    title = required_text(request.json_object().get("title"), "title", max_length=MAX_TITLE_LENGTH)
     with request.store.write() as connection:
         title_id, seq = data.next_id(connection, "fs_reply_titles")
         row = {
@@ -75,8 +85,7 @@ def get_title(request: Request) -> dict[str, Any]:
 
 def set_title_status(request: Request) -> dict[str, Any]:
     require_admin(request)
-    status = request.json_object().get("status")
-    raise_if(check_enum(status, REPLY_TITLE_STATUSES, "status", required=True))
+    status = required_enum(request.json_object().get("status"), REPLY_TITLE_STATUSES, "status")
     title_id = request.params["titleId"]
     with request.store.write() as connection:
         _own(connection, request, "fs_reply_titles", title_id, "Reply title")
@@ -99,22 +108,31 @@ def list_messages(request: Request) -> list[dict[str, Any]]:
     return [_message_json(row) for row in rows]
 
 
-def _message_body(connection: sqlite3.Connection, request: Request, *, partial: bool) -> dict:
+def _message_body(
+    connection: sqlite3.Connection, request: Request, *, partial: bool
+) -> dict[str, str]:
+    """The checked ``{titleId?, message?}``: only the fields given (both, unless ``partial``).
+
+    A blank string counts as not given, as it does for a required field.
+    """
     body = request.json_object()
     errors = check_text(body.get("titleId"), "titleId", required=not partial, max_length=64)
     errors += check_text(body.get("message"), "message", required=not partial)
-    if partial and not errors and not (body.get("titleId") or body.get("message")):
-        errors.append(field_error("body", "must change titleId or message"))
     raise_if(errors)
-    if body.get("titleId"):
+    given: dict[str, str] = {
+        name: body[name] for name in ("titleId", "message") if not is_blank(body.get(name))
+    }
+    if not given:
+        raise bad_request([field_error("body", "must change titleId or message")])
+    if "titleId" in given:
         title = connection.execute(
-            "SELECT tenant FROM fs_reply_titles WHERE id = ?", (body["titleId"],)
+            "SELECT tenant FROM fs_reply_titles WHERE id = ?", (given["titleId"],)
         ).fetchone()
         if title is None:
-            raise_if([field_error("titleId", "unknown reply title")])
+            raise bad_request([field_error("titleId", "unknown reply title")])
         if title["tenant"] != request.user.tenant_id:
-            raise forbidden(f"Reply title {body['titleId']} belongs to another tenant")
-    return body
+            raise forbidden(f"Reply title {given['titleId']} belongs to another tenant")
+    return given
 
 
 def create_message(request: Request) -> dict[str, Any]:
@@ -154,8 +172,8 @@ def update_message(request: Request) -> dict[str, Any]:
         connection.execute(
             "UPDATE fs_reply_messages SET title_id = ?, message = ? WHERE id = ?",
             (
-                body.get("titleId") or row["title_id"],
-                body.get("message") or row["message"],
+                body.get("titleId", row["title_id"]),
+                body.get("message", row["message"]),
                 message_id,
             ),
         )

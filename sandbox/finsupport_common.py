@@ -131,16 +131,37 @@ def check_enum(value: Any, allowed: tuple[str, ...], name: str, *, required: boo
     return []
 
 
+def is_blank(value: Any) -> bool:
+    """``None`` or a string of nothing but whitespace: a text field that was not given."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def check_text(
     value: Any, name: str, *, required: bool, max_length: int = MAX_TEXT_LENGTH
 ) -> Errors:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if is_blank(value):
         return [field_error(name, "is required")] if required else []
     if not isinstance(value, str):
         return [field_error(name, "must be a string")]
     if len(value) > max_length:
         return [field_error(name, f"must be at most {max_length} characters")]
     return []
+
+
+def required_text(value: Any, name: str, *, max_length: int = MAX_TEXT_LENGTH) -> str:
+    """``value`` if it is a non-blank string of at most ``max_length`` characters, else a 400."""
+    errors = check_text(value, name, required=True, max_length=max_length)
+    if errors or not isinstance(value, str):
+        raise bad_request(errors or [field_error(name, "must be a string")])
+    return value
+
+
+def required_enum(value: Any, allowed: tuple[str, ...], name: str) -> str:
+    """``value`` if it is one of ``allowed``, else a 400."""
+    errors = check_enum(value, allowed, name, required=True)
+    if errors or not isinstance(value, str):
+        raise bad_request(errors or [field_error(name, UNKNOWN_VALUE)])
+    return value
 
 
 def check_id_list(value: Any, name: str) -> Errors:

@@ -163,10 +163,11 @@ def insert(connection: sqlite3.Connection, table: str, rows: Iterable[dict[str, 
 
 
 def load_ticket(connection: sqlite3.Connection, ticket_id: str) -> sqlite3.Row | None:
-    return connection.execute(
+    row: sqlite3.Row | None = connection.execute(
         f"SELECT {TICKET_COLUMNS} FROM fs_tickets WHERE id = ?",  # noqa: S608
         (ticket_id,),
     ).fetchone()
+    return row
 
 
 def followers_of(connection: sqlite3.Connection, ticket_ids: Sequence[str]) -> dict[str, list[str]]:
@@ -345,10 +346,17 @@ def as_file(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def load_file(connection: sqlite3.Connection, file_id: str) -> sqlite3.Row | None:
-    return connection.execute(
+    row: sqlite3.Row | None = connection.execute(
         f"SELECT {FILE_COLUMNS} FROM fs_files WHERE id = ?",  # noqa: S608
         (file_id,),
     ).fetchone()
+    return row
+
+
+def file_json(connection: sqlite3.Connection, file_id: str) -> dict[str, Any]:
+    row = load_file(connection, file_id)
+    assert row is not None
+    return as_file(row)
 
 
 def file_content(connection: sqlite3.Connection, file_id: str) -> bytes:

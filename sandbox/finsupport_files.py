@@ -1,12 +1,14 @@
 """Finsupport files: multipart uploads stored as SQLite BLOBs, metadata, lists and content.
 
 ``GET /files/{id}/content`` answers the stored bytes, not JSON: its handler returns a
-:class:`FileContent`, which the app sends through its ``wsgi_response`` method.
+:class:`FileContent`, a :class:`sandbox.http.RawResponse` that the app sends through its
+``wsgi_response`` method.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -84,11 +86,13 @@ def _check_ticket(connection: sqlite3.Connection, request: Request, ticket_id: s
         raise forbidden(f"Ticket {ticket_id} belongs to another tenant")
 
 
-def _store(request: Request, files: list[multipart.Part], ticket_id: str | None) -> list[dict]:
+def _store(
+    request: Request, files: list[multipart.Part], ticket_id: str | None
+) -> list[dict[str, Any]]:
     with request.store.write() as connection:
         if ticket_id:
             _check_ticket(connection, request, ticket_id)
-        stored = []
+        stored: list[dict[str, Any]] = []
         for part in files:
             file_id, seq = data.next_id(connection, "fs_files")
             row = {
@@ -106,11 +110,11 @@ def _store(request: Request, files: list[multipart.Part], ticket_id: str | None)
                 "content": part.data,
             }
             data.insert(connection, "fs_files", [row])
-            stored.append(data.as_file(data.load_file(connection, file_id)))  # type: ignore[arg-type]
+            stored.append(data.file_json(connection, file_id))
     return stored
 
 
-def _upload(request: Request, field_name: str, max_files: int) -> list[dict]:
+def _upload(request: Request, field_name: str, max_files: int) -> list[dict[str, Any]]:
     parts = _read_parts(request, field_name, max_files)
     files = [
         part
@@ -165,7 +169,9 @@ def files_of_ticket(request: Request) -> list[dict[str, Any]]:
         return data.list_files(connection, request.user.tenant_id, "ticket_id", ticket["id"])
 
 
-def _files_of(kind: str, table: str, column: str, param: str):  # type: ignore[no-untyped-def]
+def _files_of(
+    kind: str, table: str, column: str, param: str
+) -> Callable[[Request], list[dict[str, Any]]]:
     def handler(request: Request) -> list[dict[str, Any]]:
         owner_id = request.params[param]
         with request.store.read() as connection:

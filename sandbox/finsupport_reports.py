@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -29,7 +30,7 @@ from sandbox.http import Request, field_error
 UNASSIGNED = "unassigned"
 
 
-def _enum(values: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def _enum(values: tuple[str, ...]) -> Callable[[Request], list[str]]:
     def handler(request: Request) -> list[str]:
         return list(values)
 
@@ -61,7 +62,9 @@ def report_counts(request: Request) -> dict[str, Any]:
     }
 
 
-def _enum_list(body: dict[str, Any], name: str, allowed: tuple[str, ...]) -> tuple[list, Errors]:
+def _enum_list(
+    body: dict[str, Any], name: str, allowed: tuple[str, ...]
+) -> tuple[list[str], Errors]:
     value = body.get(name)
     if value in (None, "", []):
         return [], []

@@ -12,6 +12,7 @@ from sandbox.finsupport_common import (
     check_enum,
     check_paging,
     check_text,
+    is_blank,
     now_iso,
     own_ticket,
     pagination,
@@ -22,6 +23,8 @@ from sandbox.finsupport_common import (
     require_admin,
     require_admin_or_assignee,
     require_customer,
+    required_enum,
+    required_text,
     staff_user,
     touch_ticket,
 )
@@ -117,7 +120,7 @@ def _validate_fields(body: dict[str, Any], *, partial: bool) -> Errors:
 def _check_customer(connection: sqlite3.Connection, request: Request, customer_id: str) -> None:
     tenant = data.customer_tenant(connection, customer_id)
     if tenant is None:
-        raise_if([field_error("customerId", "unknown customer")])
+        raise bad_request([field_error("customerId", "unknown customer")])
     if tenant != request.user.tenant_id:
         raise forbidden(f"Customer {customer_id} belongs to another tenant")
 
@@ -125,10 +128,9 @@ def _check_customer(connection: sqlite3.Connection, request: Request, customer_i
 def _check_assignee(request: Request, assignee_id: str, name: str = "assigneeId") -> None:
     user = staff_user(request, assignee_id)
     if user is None:
-        raise_if([field_error(name, "unknown user")])
-    assert user is not None
+        raise bad_request([field_error(name, "unknown user")])
     if not set(user.roles) & set(ASSIGNABLE_ROLES):
-        raise_if([field_error(name, "must be an ADMIN or ASSIGNEE user")])
+        raise bad_request([field_error(name, "must be an ADMIN or ASSIGNEE user")])
 
 
 def _create(request: Request, *, with_assignee: bool) -> dict[str, Any]:
@@ -177,7 +179,8 @@ def update_ticket(request: Request) -> dict[str, Any]:
     errors = _validate_fields(body, partial=True)
     fields = {"title": "title", "description": "description"}
     fields |= {"category": "category", "priority": "priority"}
-    changes = {column: body[key] for key, column in fields.items() if body.get(key)}
+    # A blank value counts as not given, as it does for a required field on create.
+    changes = {column: body[key] for key, column in fields.items() if not is_blank(body.get(key))}
     if not errors and not changes:
         errors.append(
             field_error(
@@ -197,9 +200,7 @@ def update_ticket(request: Request) -> dict[str, Any]:
 
 
 def _reason(request: Request) -> str:
-    reason = request.json_object().get("reason")
-    raise_if(check_text(reason, "reason", required=True))
-    return str(reason)
+    return required_text(request.json_object().get("reason"), "reason")
 
 
 def escalate(request: Request) -> dict[str, Any]:
@@ -227,19 +228,17 @@ def _status_changes(status: str) -> dict[str, Any]:
 
 def admin_status(request: Request) -> dict[str, Any]:
     require_admin(request)
-    status = request.json_object().get("status")
-    raise_if(check_enum(status, TICKET_STATUSES, "status", required=True))
+    status = required_enum(request.json_object().get("status"), TICKET_STATUSES, "status")
     with request.store.write() as connection:
         ticket = own_ticket(connection, request, request.params["ticketId"])
         return touch_ticket(connection, ticket, **_status_changes(status))
 
 
 def assignee_status(request: Request) -> dict[str, Any]:
-    status = request.json_object().get("status")
-    errors = check_enum(status, TICKET_STATUSES, "status", required=True)
-    if not errors and status not in ASSIGNEE_STATUSES:
-        errors.append(field_error("status", "an assignee may set " + ", ".join(ASSIGNEE_STATUSES)))
-    raise_if(errors)
+    status = required_enum(request.json_object().get("status"), TICKET_STATUSES, "status")
+    if status not in ASSIGNEE_STATUSES:
+        message = "an assignee may set " + ", ".join(ASSIGNEE_STATUSES)
+        raise bad_request([field_error("status", message)])
     with request.store.write() as connection:
         ticket = own_ticket(connection, request, request.params["ticketId"])
         require_admin_or_assignee(request, ticket)
@@ -291,8 +290,9 @@ def admin_complete(request: Request) -> dict[str, Any]:
 
 def add_assignee(request: Request) -> dict[str, Any]:
     require_admin(request)
-    assignee_id = request.json_object().get("assigneeId")
-    raise_if(check_text(assignee_id, "assigneeId", required=True, max_length=64))
+    assignee_id = required_text(
+        request.json_object().get("assigneeId"), "assigneeId", max_length=64
+    )
     _check_assignee(request, assignee_id)
     with request.store.write() as connection:
         ticket = own_ticket(connection, request, request.params["ticketId"])
@@ -300,10 +300,11 @@ def add_assignee(request: Request) -> dict[str, Any]:
 
 
 def add_follower(request: Request) -> dict[str, Any]:
-    follower_id = request.json_object().get("followerId")
-    raise_if(check_text(follower_id, "followerId", required=True, max_length=64))
+    follower_id = required_text(
+        request.json_object().get("followerId"), "followerId", max_length=64
+    )
     if staff_user(request, follower_id) is None:
-        raise_if([field_error("followerId", "unknown user")])
+        raise bad_request([field_error("followerId", "unknown user")])
     with request.store.write() as connection:
         ticket = own_ticket(connection, request, request.params["ticketId"])
         exists = connection.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from urllib.parse import parse_qs
 
 if TYPE_CHECKING:
@@ -142,6 +142,13 @@ class Request:
         if not isinstance(data, dict):
             raise bad_request([field_error("body", "must be a JSON object")])
         return data
+
+
+@runtime_checkable
+class RawResponse(Protocol):
+    """A handler's non-JSON answer (e.g. a file's bytes) that writes its own WSGI response."""
+
+    def wsgi_response(self, start_response: Any, status: int) -> list[bytes]: ...
 
 
 def json_response(

@@ -132,8 +132,8 @@ def _build_tenant(
             detail["customerName"] = name
             organizations.append(SeededOrganization(int(org_id[4:]), tenant, detail["id"], name))
         else:
-            org_id = None if rng.random() < 0.08 else rng.choices(org_ids, weights)[0]
-            detail = _customer(rng, seq, locale, statuses[position], "Person", org_id)
+            member_of = None if rng.random() < 0.08 else rng.choices(org_ids, weights)[0]
+            detail = _customer(rng, seq, locale, statuses[position], "Person", member_of)
         customers.append(SeededCustomer(seq, tenant, detail))
 
 

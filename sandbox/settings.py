@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 DEFAULT_DB_PATH = "var/sandbox.sqlite3"
+
+_Number = TypeVar("_Number", int, float)
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,12 @@ class Settings:
         )
 
 
-def _pick(explicit, from_env, default, convert):  # type: ignore[no-untyped-def]
+def _pick(
+    explicit: _Number | None,
+    from_env: str | None,
+    default: _Number,
+    convert: Callable[[str | _Number], _Number],
+) -> _Number:
     if explicit is not None:
         return convert(explicit)
     if from_env not in (None, ""):
