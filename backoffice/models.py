@@ -12,6 +12,8 @@ class StaffMember(AbstractUser):
     gateway_user_id = models.CharField(max_length=128, unique=True)
     display_name = models.CharField(max_length=200, blank=True)
     tenant_id = models.CharField(max_length=128, blank=True)
+    # Dates are shown in this zone; blank means the deployment's TIME_ZONE.
+    time_zone = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return self.display_name or self.username

@@ -1,11 +1,12 @@
 from django.urls import include, path
 
-from . import views
+from . import preferences, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("preferences/", preferences.preferences, name="preferences"),
     path("customers/", include("customers.urls")),
     path("approvals/", include("customers.approval_urls")),
     path("tickets/", include("tickets.urls")),
