@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core import signing
+from django.core.validators import validate_email
 
 from backoffice.gateway.errors import GatewayBadResponse
 
@@ -141,7 +142,7 @@ class CustomerEditForm(FieldsetsMixin, RecordForm):
     )
     place_of_birth = text_field("Place of birth", max_length=100)
     nationality = text_field("Nationality", max_length=64, help_text="Country code, e.g. BG")
-    email = forms.EmailField(label="Email", required=False, max_length=254)
+    email = text_field("Email", max_length=254)
     phone1_type = forms.ChoiceField(label="Phone 1 type", required=False)
     phone1_number = text_field(
         "Phone 1 number", max_length=40, help_text="Leave empty to remove this phone."
@@ -194,6 +195,7 @@ class CustomerEditForm(FieldsetsMixin, RecordForm):
     ) -> None:
         super().__init__(data, **kwargs)
         current = current or {}
+        self.current_email = str(current.get("email") or "")
         fields: Any = self.fields
         fields["categorization"].choices = enum_choices(
             enums.CATEGORIZATIONS, blank="—", current=current.get("categorization", "")
@@ -210,6 +212,14 @@ class CustomerEditForm(FieldsetsMixin, RecordForm):
             self.fields[f"notify_{index}"] = forms.BooleanField(
                 label=notification_type, required=False
             )
+
+    def clean_email(self) -> str:
+        """A new email must be valid; one already on record is kept even if it is not, so an
+        old bad address never blocks an unrelated correction."""
+        email = str(self.cleaned_data.get("email") or "").strip()
+        if email and email != self.current_email:
+            validate_email(email)
+        return email
 
     def notification_fields(self) -> list[forms.BoundField]:
         return [self[f"notify_{i}"] for i in range(len(self.notification_types))]

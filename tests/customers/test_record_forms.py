@@ -1041,3 +1041,25 @@ def test_an_unknown_organization_is_not_found(bob: Client, gateway: responses.Re
     response = bob.get("/customers/organizations/org-999/")
     assert response.status_code == 404
     assert "Organization org-999 not found" in html(response)
+
+
+def test_a_bad_email_already_on_record_does_not_block_an_unrelated_edit(
+    bob: Client, gateway: responses.RequestsMock
+) -> None:
+    on_record = customer_json()
+    on_record["person"]["email"] = "javascript:alert(1)"
+    gateway.get(DETAIL, json=on_record)
+    gateway.put(f"{CUSTOMERS}/update/{CUSTOMER_ID}", json={"customer": on_record})
+    form = edit_form(place_of_birth="Sofia", email="javascript:alert(1)")
+    form["seen_snapshot"] = sign_snapshot(parse_editable_customer(on_record))
+    response = bob.post(EDIT_URL, form)
+    assert response.status_code == 302
+    assert len(writes_sent(gateway)) == 1
+
+
+def test_a_new_email_must_be_valid(bob: Client, gateway: responses.RequestsMock) -> None:
+    gateway.get(DETAIL, json=customer_json())
+    response = bob.post(EDIT_URL, edit_form(email="not an email"))
+    assert response.status_code == 400
+    assert "Enter a valid email address." in html(response)
+    assert writes_sent(gateway) == []
