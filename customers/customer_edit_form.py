@@ -275,6 +275,9 @@ class CustomerEditForm(FieldsetsMixin, RecordForm):
             "email": data["email"],
             "telephoneNumbers": self._phones(editable.phones),
         }
+        full_name = self._full_name(editable)
+        if full_name:
+            person["fullName"] = full_name
         body: Json = {
             "id": customer.id,
             "customerName": data["customer_name"],
@@ -293,6 +296,21 @@ class CustomerEditForm(FieldsetsMixin, RecordForm):
             before={name: before_all.get(name) for name in changed},
             after={name: after_all[name] for name in changed},
         )
+
+    def _full_name(self, editable: EditableCustomer) -> str:
+        """A new full name when the names changed and it was just first + last; else nothing."""
+        old = " ".join(
+            part
+            for part in (editable.first_name.get("name"), editable.last_name.get("name"))
+            if part
+        )
+        person = editable.customer.person
+        stored = person.full_name if person is not None else ""
+        if stored and stored != old:
+            return ""
+        data = self.cleaned_data
+        new = " ".join(part for part in (data["first_name"], data["last_name"]) if part)
+        return new if new != old else ""
 
     def _phones(self, current: list[Json]) -> list[Json]:
         """The first two phones as typed (an emptied number removes it), the rest unchanged."""

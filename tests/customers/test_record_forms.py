@@ -1063,3 +1063,27 @@ def test_a_new_email_must_be_valid(bob: Client, gateway: responses.RequestsMock)
     assert response.status_code == 400
     assert "Enter a valid email address." in html(response)
     assert writes_sent(gateway) == []
+
+
+def test_renaming_a_person_updates_a_full_name_that_was_first_plus_last(
+    bob: Client, gateway: responses.RequestsMock
+) -> None:
+    gateway.get(DETAIL, json=customer_json())
+    gateway.put(f"{CUSTOMERS}/update/{CUSTOMER_ID}", json={"customer": customer_json()})
+    bob.post(EDIT_URL, edit_form(last_name="Petrova", last_name_native="Петрова"))
+    (put,) = writes_sent(gateway)
+    assert json.loads(put.request.body)["person"]["fullName"] == "Ivan Petrova"
+
+
+def test_a_full_name_of_its_own_is_left_alone_on_rename(
+    bob: Client, gateway: responses.RequestsMock
+) -> None:
+    on_record = customer_json()
+    on_record["person"]["fullName"] = "Dr. Ivan G. Petrov"
+    gateway.get(DETAIL, json=on_record)
+    gateway.put(f"{CUSTOMERS}/update/{CUSTOMER_ID}", json={"customer": on_record})
+    form = edit_form(last_name="Petrova")
+    form["seen_snapshot"] = sign_snapshot(parse_editable_customer(on_record))
+    bob.post(EDIT_URL, form)
+    (put,) = writes_sent(gateway)
+    assert "fullName" not in json.loads(put.request.body)["person"]
