@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 
+from .list_urls import canonical_query
 from .models import AuditRecord
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -149,10 +149,4 @@ def filters_query(filters: AuditFilters, **overrides: object) -> str:
     }
     values.update(overrides)
     defaults = {"page": 1, "page_size": DEFAULT_PAGE_SIZE}
-    return urlencode(
-        {
-            key: value
-            for key, value in values.items()
-            if value not in ("", None) and value != defaults.get(key)
-        }
-    )
+    return canonical_query(values, defaults)

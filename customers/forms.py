@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django import forms
 from django.core.validators import RegexValidator
+
+from backoffice.list_urls import canonical_query
 
 from . import enums
 from .ids import GATEWAY_ID_REGEX
@@ -61,13 +61,7 @@ def filters_query(filters: CustomerFilters, **overrides: object) -> str:
     }
     values.update(overrides)
     defaults = {"page": 1, "page_size": 25}
-    return urlencode(
-        {
-            key: value
-            for key, value in values.items()
-            if value not in ("", None) and value != defaults.get(key)
-        }
-    )
+    return canonical_query(values, defaults)
 
 
 class GoToCustomerForm(forms.Form):

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django import forms
 
+from backoffice.list_urls import canonical_query
 from customers.forms import GATEWAY_ID, PAGE_SIZES
 
 from . import enums
@@ -80,10 +79,4 @@ def ticket_query(filters: TicketFilters, **overrides: object) -> str:
     }
     values.update(overrides)
     defaults = {"view": "all", "page": 1, "page_size": 25}
-    return urlencode(
-        {
-            key: value
-            for key, value in values.items()
-            if value not in ("", None) and value != defaults.get(key)
-        }
-    )
+    return canonical_query(values, defaults)

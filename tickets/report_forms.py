@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 
+from backoffice.list_urls import canonical_query
 from backoffice.staff_directory import StaffUser
 from customers.forms import PAGE_SIZES
 from customers.ids import GATEWAY_ID_REGEX
@@ -143,11 +143,4 @@ def report_query(
         "page": 1,
         "page_size": DEFAULT_PAGE_SIZE,
     }
-    return urlencode(
-        {
-            key: value
-            for key, value in values.items()
-            if value not in ("", None, []) and value != defaults.get(key)
-        },
-        doseq=True,
-    )
+    return canonical_query(values, defaults)
