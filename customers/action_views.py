@@ -10,15 +10,18 @@ from django.views.decorators.http import require_POST
 from backoffice.form_tokens import issue_form_token, redeem_form_token
 from backoffice.http import StaffRequest
 
-from . import services
+from . import services, writes
 from .action_forms import ACTION_FORMS, changes_since_seen, seen_values
 from .detail_page import render_customer_page
 from .write_responses import ALREADY_SUBMITTED, send_or_show_again, tell_saved
 
 
 def ensure_customer_writer(request: StaffRequest) -> None:
-    if not request.staff.can_write_customers:
-        raise PermissionDenied("Your role may read customers but not change them.")
+    """The service's role rule, answered as a 403 page before any gateway read or write."""
+    try:
+        writes.ensure_customer_writer(request.staff)
+    except writes.WriteRefused as refusal:
+        raise PermissionDenied(str(refusal)) from refusal
 
 
 @require_POST

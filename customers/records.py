@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from django.utils.dateparse import parse_date, parse_datetime
-
 from backoffice.gateway.errors import GatewayBadResponse
-from backoffice.gateway.json_fields import PageNumbers, page_numbers
+from backoffice.gateway.json_fields import PageNumbers, as_moment, page_numbers
 from backoffice.gateway.json_fields import as_dict as _dict
 from backoffice.gateway.json_fields import as_int as _int
 from backoffice.gateway.json_fields import as_list as _list
@@ -25,24 +23,6 @@ from . import enums
 from .ids import GATEWAY_ID_PATTERN
 
 Json = dict[str, Any]
-
-
-def parse_moment(value: Any) -> datetime | None:
-    """An aware datetime from an ISO date or datetime; None for anything else, bad dates too."""
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        moment = parse_datetime(value)
-        if moment is None:
-            day = parse_date(value)
-            if day is None:
-                return None
-            moment = datetime(day.year, day.month, day.day)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
 
 
 @dataclass(frozen=True)
@@ -343,7 +323,7 @@ def parse_check(data: Any, default_status: str) -> Check:
         status=_text(data.get("status")) or default_status,
         comment=_text(data.get("comment")),
         by=_text(data.get("by")),
-        at=parse_moment(data.get("at")),
+        at=as_moment(data.get("at")),
     )
 
 
@@ -367,7 +347,7 @@ def _summary_fields(data: Json) -> dict[str, Any]:
         "email": _text(person.get("email") or data.get("email")),
         "native_name": native,
         "organization_id": _text(data.get("organizationId")),
-        "created": parse_moment(data.get("created")),
+        "created": as_moment(data.get("created")),
     }
 
 
@@ -394,12 +374,12 @@ def parse_customer_detail(data: Any) -> CustomerDetail:
                 comment=_text(r.get("comment")),
                 changes=redact(_dict(r.get("changes"))),
                 by=_text(r.get("by")),
-                at=parse_moment(r.get("at")),
+                at=as_moment(r.get("at")),
             )
             for r in _list(data.get("revisions"))
             if isinstance(r, dict)
         ),
-        updated=parse_moment(data.get("updated")),
+        updated=as_moment(data.get("updated")),
         twofa_channel=_text(_dict(data.get("twofa")).get("targetType")),
     )
 

@@ -83,7 +83,7 @@ class WriteOutcome:
 
 def ensure_customer_writer(identity: StaffIdentity) -> None:
     if not identity.can_write_customers:
-        raise WriteRefused("Only compliance officers and admins may change customers.")
+        raise WriteRefused("Your role may read customers but not change them.")
 
 
 def submit_write(

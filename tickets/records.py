@@ -9,11 +9,10 @@ from typing import Any, Literal
 from django.utils.dateparse import parse_date
 
 from backoffice.gateway.errors import GatewayBadResponse
-from backoffice.gateway.json_fields import PageNumbers, page_numbers
+from backoffice.gateway.json_fields import PageNumbers, as_moment, page_numbers
 from backoffice.gateway.json_fields import as_int as _int
 from backoffice.gateway.json_fields import as_list as _list
 from backoffice.gateway.json_fields import as_text as _text
-from customers.records import parse_moment
 
 from . import enums
 
@@ -146,9 +145,9 @@ def parse_ticket(data: Any) -> Ticket:
         followers=tuple(_text(f) for f in _list(data.get("followers")) if f),
         escalated=bool(data.get("escalated")),
         start_date=start_date,
-        created_at=parse_moment(data.get("createdAt")),
-        updated_at=parse_moment(data.get("updatedAt")),
-        closed_at=parse_moment(data.get("closedAt")),
+        created_at=as_moment(data.get("createdAt")),
+        updated_at=as_moment(data.get("updatedAt")),
+        closed_at=as_moment(data.get("closedAt")),
     )
 
 
@@ -172,7 +171,7 @@ def parse_file(data: Any) -> TicketFile:
         content_type=_text(data.get("contentType")) or "application/octet-stream",
         size=_int(data.get("size"), 0),
         uploaded_by=_text(data.get("uploadedBy")),
-        uploaded_at=parse_moment(data.get("uploadedAt")),
+        uploaded_at=as_moment(data.get("uploadedAt")),
         ticket_id=_text(data.get("ticketId")),
         reply_id=_text(data.get("replyId")),
         note_id=_text(data.get("noteId")),
@@ -197,7 +196,7 @@ def parse_thread_entry(data: Any, kind: Literal["reply", "note"]) -> ThreadEntry
         author_role=_text(data.get("authorRole")),
         text=_text(data.get("message") if kind == "reply" else data.get("note")),
         file_ids=tuple(_text(f) for f in _list(data.get("fileIds")) if f),
-        created_at=parse_moment(data.get("createdAt")),
+        created_at=as_moment(data.get("createdAt")),
     )
 
 

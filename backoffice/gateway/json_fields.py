@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 from typing import Any
+
+from django.utils.dateparse import parse_date, parse_datetime
 
 
 def as_text(value: Any) -> str:
@@ -23,6 +26,24 @@ def as_int(value: Any, default: int) -> int:
         return int(value)
     except (TypeError, ValueError):
         return default
+
+
+def as_moment(value: Any) -> datetime | None:
+    """An aware datetime from an ISO date or datetime; None for anything else, bad dates too."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            if day is None:
+                return None
+            moment = datetime(day.year, day.month, day.day)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
 
 
 class PageNumbers:
