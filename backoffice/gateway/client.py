@@ -114,17 +114,10 @@ class GatewayClient:
                 timeout=(self.settings.connect_timeout, self.settings.read_timeout),
                 **body,
             )
-        except requests.Timeout as exc:
-            self._log_failure(endpoint, "timeout", request_id, attempt)
-            raise errors.GatewayTimeout(
-                f"The gateway did not answer {endpoint.method} {endpoint.template} in time.",
-                request_id=request_id,
-            ) from exc
-        except requests.ConnectionError as exc:
-            self._log_failure(endpoint, "unreachable", request_id, attempt)
-            raise errors.GatewayUnavailable(
-                "The gateway could not be reached.", request_id=request_id
-            ) from exc
+        except requests.RequestException as exc:
+            error = error_from_exception(exc, endpoint, request_id)
+            self._log_failure(endpoint, error.kind, request_id, attempt)
+            raise error from exc
         logger.info(
             "gateway %s %s -> %s in %.0f ms request_id=%s attempt=%s",
             endpoint.method,
@@ -148,6 +141,54 @@ class GatewayClient:
             request_id,
             attempt,
         )
+
+
+def error_from_exception(
+    exc: requests.RequestException, endpoint: Endpoint, request_id: str
+) -> errors.GatewayError:
+    """Every way `requests` can fail, as a typed gateway error.
+
+    What matters for a write is whether the request may have reached the gateway: a refused or
+    timed-out connect means nothing was sent; a read timeout or a connection dropped mid-answer
+    means it may have been acted on (outcome unknown).
+    """
+    where = f"{endpoint.method} {endpoint.template}"
+    if isinstance(exc, requests.ConnectTimeout):
+        return errors.GatewayUnavailable(
+            "The gateway could not be reached in time.", request_id=request_id
+        )
+    if isinstance(exc, requests.Timeout):
+        return errors.GatewayTimeout(
+            f"The gateway did not answer {where} in time.", request_id=request_id
+        )
+    if isinstance(
+        exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
+    ):
+        return errors.GatewayConnectionLost(
+            f"The connection to the gateway broke during the answer to {where}.",
+            request_id=request_id,
+        )
+    if isinstance(exc, requests.ConnectionError):
+        if _never_connected(exc):
+            return errors.GatewayUnavailable(
+                "The gateway could not be reached.", request_id=request_id
+            )
+        return errors.GatewayConnectionLost(
+            f"The connection to the gateway broke before the answer to {where}.",
+            request_id=request_id,
+        )
+    return errors.GatewayUnavailable(
+        f"The request {where} could not be made ({type(exc).__name__}).", request_id=request_id
+    )
+
+
+def _never_connected(exc: requests.ConnectionError) -> bool:
+    """True for a refused or failed connect (nothing sent), as urllib3 reports it."""
+    from urllib3.exceptions import NameResolutionError, NewConnectionError
+
+    reason: object = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)  # MaxRetryError wraps the cause
+    return isinstance(reason, NewConnectionError | NameResolutionError | ConnectionRefusedError)
 
 
 def is_transient(failure: errors.GatewayError) -> bool:

@@ -8,6 +8,9 @@ class GatewayError(Exception):
 
     title = "The gateway could not complete the request"
     advice = "Try again in a moment."
+    # True when the request may have reached the gateway and been acted on although no answer
+    # came back: for a write, "outcome unknown", not "failed".
+    outcome_unknown = False
 
     def __init__(
         self,
@@ -34,11 +37,25 @@ class GatewayUnavailable(GatewayError):
 
 
 class GatewayTimeout(GatewayUnavailable):
+    """The request was sent but no answer came in time: the gateway may have acted on it."""
+
     title = "The gateway did not answer in time"
     advice = (
         "If you were saving something, reload the page to check whether it was saved "
         "before trying again."
     )
+    outcome_unknown = True
+
+
+class GatewayConnectionLost(GatewayUnavailable):
+    """The connection broke after the request was sent (mid-answer): it may have been acted on."""
+
+    title = "The gateway connection broke before its answer arrived"
+    advice = (
+        "If you were saving something, reload the page to check whether it was saved "
+        "before trying again."
+    )
+    outcome_unknown = True
 
 
 class GatewayUnauthorized(GatewayError):
