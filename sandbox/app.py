@@ -2,8 +2,11 @@
 
 ``create_app(db_path, **options)`` builds it. Service modules listed in ``SERVICE_MODULES``
 each provide ``register(router)`` and optionally ``SCHEMA`` (SQL run at start-up) and
-``seed(connection, rng)`` (run once per database, inside a transaction, with
-``random.Random(SEED)``). See ``sandbox.routing`` for how to write one.
+``seed_database(connection, rng)`` (run once per database, inside a transaction, with
+``random.Random(SEED)``; ``SEED_NAME`` names the marker, the module's name by default). Each
+gateway API is a package (``sandbox.customer``, ``sandbox.finsupport``); the shared
+infrastructure (HTTP, routing, store, auth, faults, settings, server) sits beside them. See
+``sandbox.routing`` for how to write one.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from sandbox.store import Store
 logger = logging.getLogger("sandbox")
 
 SEED = 20261124
-SERVICE_MODULES = ("sandbox.auth", "sandbox.customers", "sandbox.finsupport")
+SERVICE_MODULES = ("sandbox.auth", "sandbox.customer", "sandbox.finsupport")
 CONTROL_PREFIX = "/_sandbox/"
 
 
@@ -72,12 +75,13 @@ class SandboxApp:
             module.register(self.router)
 
     def _seed_once(self, module: ModuleType) -> None:
-        seed = getattr(module, "seed", None)
-        if seed is None or self.store.is_seeded(module.__name__):
+        seed = getattr(module, "seed_database", None)
+        name = str(getattr(module, "SEED_NAME", module.__name__))
+        if seed is None or self.store.is_seeded(name):
             return
         with self.store.write() as connection:
             seed(connection, random.Random(SEED))
-            self.store.mark_seeded(connection, module.__name__)
+            self.store.mark_seeded(connection, name)
 
     def close(self) -> None:
         self.store.close()

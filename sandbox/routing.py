@@ -1,16 +1,17 @@
 """A small method + path router with ``{name}`` path parameters.
 
-How a service module adds its routes (this is how ``sandbox.auth`` and ``sandbox.customers``
-do it, and how ``sandbox.finsupport`` should)::
+How a service module adds its routes (this is how ``sandbox.auth``, ``sandbox.customer`` and
+``sandbox.finsupport`` do it; a gateway API with several modules is a package whose
+``__init__`` exports ``register``, ``SCHEMA`` and ``seed_database``)::
 
-    # sandbox/finsupport.py
+    # sandbox/finsupport/__init__.py
     from sandbox.http import Request, not_found
     from sandbox.routing import Router
 
     BASE = "/finsupport/1.0.0"
     SCHEMA = "CREATE TABLE IF NOT EXISTS tickets (id TEXT PRIMARY KEY, tenant TEXT, data TEXT);"
 
-    def seed(connection, rng):  # optional: runs once, inside a transaction, on an empty DB
+    def seed_database(connection, rng):  # optional: runs once, inside a transaction, on an empty DB
         connection.executemany("INSERT INTO tickets VALUES (?, ?, ?)", [...])
 
     def get_ticket(request: Request):

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from sandbox.seed import DEMO_STATUS_COUNTS
+from sandbox.customer.seed import DEMO_STATUS_COUNTS
 from sandbox.server import RunningSandbox
 from tests.browser.helpers import sign_in
 from tests.e2e.support import page_count, raw_customer

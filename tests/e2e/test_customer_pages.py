@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from customers.enums import CUSTOMER_STATUSES
-from sandbox.seed import DEMO_STATUS_COUNTS
+from sandbox.customer.seed import DEMO_STATUS_COUNTS
 from sandbox.server import RunningSandbox
 from tests.e2e.support import (
     CUSTOMERS_PREFIX,

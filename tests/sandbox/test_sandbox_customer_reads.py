@@ -7,8 +7,8 @@ import math
 import pytest
 import requests
 
-from sandbox import enums
-from sandbox.seed import DEMO_STATUS_COUNTS
+from sandbox.customer import enums
+from sandbox.customer.seed import DEMO_STATUS_COUNTS
 from tests.sandbox.conftest import CUSTOMERS, GatewayClient
 
 ALL = CUSTOMERS + "/getAllByTenantId"

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import requests
 
-from sandbox.finsupport_enums import MAX_FILE_BYTES
-from sandbox.finsupport_multipart import MultipartError, parse, safe_filename
+from sandbox.finsupport.enums import MAX_FILE_BYTES
+from sandbox.finsupport.multipart import MultipartError, parse, safe_filename
 from tests.sandbox.conftest import GatewayClient
 
 FS = "/finsupport/1.0.0"

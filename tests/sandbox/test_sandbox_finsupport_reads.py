@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from sandbox import finsupport_enums as enums
+from sandbox.finsupport import enums
 from tests.sandbox.conftest import GatewayClient
 
 FS = "/finsupport/1.0.0"

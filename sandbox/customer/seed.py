@@ -1,6 +1,6 @@
 """Deterministic seed data for the customer service.
 
-``build_customers(rng)`` returns the rows; ``sandbox.customers.seed`` writes them with
+``build_customers(rng)`` returns the rows; ``sandbox.customer.customers.seed`` writes them with
 ``executemany`` in one transaction. With ``random.Random(20261124)`` the data is identical on
 every machine. Tenant ``finhub-demo`` gets 2,200 customers (c-00001..c-02200, organizations
 org-001..org-330), tenant ``finhub-other`` 150 (c-02201..c-02350, org-331..org-352).
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sandbox import enums
-from sandbox.seed_data import (
+from sandbox.customer import enums
+from sandbox.customer.seed_data import (
     COMPANY_FORMS,
     COMPANY_TRADES,
     COMPANY_WORDS,

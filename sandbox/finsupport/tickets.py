@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from sandbox import finsupport_data as data
-from sandbox.finsupport_common import (
+from sandbox.finsupport import data
+from sandbox.finsupport.common import (
     DEFAULT_PAGE_SIZE,
     Errors,
     check_enum,
@@ -28,7 +28,7 @@ from sandbox.finsupport_common import (
     staff_user,
     touch_ticket,
 )
-from sandbox.finsupport_enums import (
+from sandbox.finsupport.enums import (
     ASSIGNABLE_ROLES,
     ASSIGNEE_STATUSES,
     CATEGORIES,

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from sandbox import finsupport_data as data
-from sandbox import finsupport_multipart as multipart
-from sandbox.finsupport_common import now_iso, own_ticket
-from sandbox.finsupport_enums import MAX_FILE_BYTES, MAX_FILES_PER_UPLOAD
+from sandbox.finsupport import data, multipart
+from sandbox.finsupport.common import now_iso, own_ticket
+from sandbox.finsupport.enums import MAX_FILE_BYTES, MAX_FILES_PER_UPLOAD
 from sandbox.http import ApiError, Request, bad_request, field_error, forbidden, not_found
 
 # Room for the multipart framing around the files themselves.

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sandbox import finsupport_data as data
-from sandbox import finsupport_seed_text as text
-from sandbox.finsupport_common import iso_ms
-from sandbox.finsupport_enums import CATEGORIES, PRIORITIES, TICKET_STATUSES
+from sandbox.finsupport import data
+from sandbox.finsupport import seed_text as text
+from sandbox.finsupport.common import iso_ms
+from sandbox.finsupport.enums import CATEGORIES, PRIORITIES, TICKET_STATUSES
 
 DEMO_TENANT = "finhub-demo"
 OTHER_TENANT = "finhub-other"
@@ -81,7 +81,7 @@ class Rows:
         return data.make_id(table, seq), seq
 
 
-def seed(connection: sqlite3.Connection, rng: random.Random) -> None:
+def seed_database(connection: sqlite3.Connection, rng: random.Random) -> None:
     customers = _customers(connection)
     rows = Rows()
     specs = _demo_specs(rng, customers[DEMO_TENANT]) + _other_specs(rng, customers[OTHER_TENANT])

@@ -19,8 +19,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sandbox import auth
-from sandbox import finsupport_data as data
-from sandbox.finsupport_enums import MAX_TEXT_LENGTH
+from sandbox.finsupport import data
+from sandbox.finsupport.enums import MAX_TEXT_LENGTH
 from sandbox.http import Request, bad_request, field_error, forbidden, not_found
 
 Errors = list[dict[str, str]]

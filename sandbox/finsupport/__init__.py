@@ -1,24 +1,20 @@
 """Finsupport (tickets) service, base ``/finsupport/1.0.0``: every row of the contract's table.
 
-Handlers live in ``finsupport_tickets`` (lists, detail, writes), ``finsupport_threads``
-(replies and notes), ``finsupport_files`` (uploads and content), ``finsupport_reports`` (enums
-and the report) and ``finsupport_canned`` (reply titles and messages); role rules are in
-``finsupport_common``, SQL in ``finsupport_data`` and the seed in ``finsupport_seed``.
+Handlers live in ``tickets`` (lists, detail, writes), ``threads`` (replies and notes),
+``files`` (uploads and content, with ``multipart``), ``reports`` (enums and the report) and
+``canned`` (reply titles and messages); role rules are in ``common``, limits and enumerated
+values in ``enums``, SQL in ``data`` and the seed in ``seed`` (texts in ``seed_text``).
 """
 
 from __future__ import annotations
 
-from sandbox import finsupport_canned as canned
-from sandbox import finsupport_files as files
-from sandbox import finsupport_reports as reports
-from sandbox import finsupport_threads as threads
-from sandbox import finsupport_tickets as tickets
-from sandbox.finsupport_common import BASE
-from sandbox.finsupport_data import SCHEMA
-from sandbox.finsupport_seed import seed
+from sandbox.finsupport import canned, files, reports, threads, tickets
+from sandbox.finsupport.common import BASE
+from sandbox.finsupport.data import SCHEMA
+from sandbox.finsupport.seed import seed_database
 from sandbox.routing import Router
 
-__all__ = ["BASE", "SCHEMA", "register", "seed"]
+__all__ = ["BASE", "SCHEMA", "register", "seed_database"]
 
 TICKET = BASE + "/ticket/{ticketId}"
 

@@ -1,4 +1,4 @@
-"""Customer service, base ``/customer/2.0.0``: every read and write of the contract's table.
+"""Customer handlers and routes: every read and write of the contract's table.
 
 List endpoints share one filter body ``{type, created, status, pageNumber, pageSize}`` and
 answer ``{"customers": [Customer], "pagination": {numberOfPage, totalSize, currentPage}}``.
@@ -17,11 +17,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sandbox import customer_data, enums
-from sandbox import seed as seed_module
-from sandbox.http import Request, bad_request, field_error, forbidden, not_found
-from sandbox.routing import Router
-from sandbox.validation import (
+from sandbox.customer import data, enums
+from sandbox.customer import seed as seed_module
+from sandbox.customer.validation import (
     check_enum,
     check_list,
     check_string,
@@ -30,9 +28,11 @@ from sandbox.validation import (
     validate_document,
     validate_filter,
 )
+from sandbox.http import Request, bad_request, field_error, forbidden, not_found
+from sandbox.routing import Router
 
 BASE = "/customer/2.0.0"
-SCHEMA = customer_data.SCHEMA
+SCHEMA = data.SCHEMA
 SECRET_PERSON_FIELDS = ("pinCode", "password")
 SECRET_TWOFA_FIELDS = ("targetCode", "inputCode")
 # Fields a client may not set through create / update; the sandbox owns them.
@@ -40,13 +40,13 @@ SERVER_FIELDS = ("id", "created", "updated", "kycConfirmation", "pepCheckStatus"
 CHANNEL_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
-def seed(connection: sqlite3.Connection, rng: random.Random) -> None:
+def seed_database(connection: sqlite3.Connection, rng: random.Random) -> None:
     customers, organizations = seed_module.build(rng)
-    customer_data.insert_customers(
+    data.insert_customers(
         connection,
-        (customer_data.customer_row(c.seq, c.tenant, c.detail) for c in customers),
+        (data.customer_row(c.seq, c.tenant, c.detail) for c in customers),
     )
-    customer_data.insert_organizations(
+    data.insert_organizations(
         connection,
         (
             (seed_module.organization_id(o.seq), o.seq, o.tenant, o.customer_id, o.name)
@@ -77,7 +77,7 @@ def _touch(detail: dict[str, Any]) -> None:
 
 
 def _load_own(connection: sqlite3.Connection, request: Request, customer_id: str) -> dict[str, Any]:
-    found = customer_data.load(connection, customer_id)
+    found = data.load(connection, customer_id)
     if found is None:
         raise not_found(f"Customer {customer_id} not found")
     tenant, detail = found
@@ -94,7 +94,7 @@ def _read_customer(request: Request) -> dict[str, Any]:
 def _check_organization(
     connection: sqlite3.Connection, request: Request, organization_id: str, field_name: str
 ) -> None:
-    tenant = customer_data.organization_tenant(connection, organization_id)
+    tenant = data.organization_tenant(connection, organization_id)
     if tenant is None:
         raise bad_request([field_error(field_name, "unknown organization")])
     if tenant != request.user.tenant_id:
@@ -120,7 +120,7 @@ def _list(request: Request, **fixed: str | None) -> dict[str, Any]:
     }
     criteria.update(fixed)
     with request.store.read() as connection:
-        details, total = customer_data.page(
+        details, total = data.page(
             connection,
             request.user.tenant_id,
             page_number=page_number,
@@ -128,7 +128,7 @@ def _list(request: Request, **fixed: str | None) -> dict[str, Any]:
             **criteria,
         )
     return {
-        "customers": [customer_data.as_customer(detail) for detail in details],
+        "customers": [data.as_customer(detail) for detail in details],
         "pagination": {
             "numberOfPage": math.ceil(total / page_size),
             "totalSize": total,
@@ -156,7 +156,7 @@ def by_type(request: Request) -> dict[str, Any]:
 def _check_organization_path(request: Request) -> str:
     organization_id = request.params["organizationId"]
     with request.store.read() as connection:
-        tenant = customer_data.organization_tenant(connection, organization_id)
+        tenant = data.organization_tenant(connection, organization_id)
     if tenant is None:
         raise not_found(f"Organization {organization_id} not found")
     if tenant != request.user.tenant_id:
@@ -171,10 +171,8 @@ def by_organization(request: Request) -> dict[str, Any]:
 def organization_customers(request: Request) -> list[dict[str, Any]]:
     organization_id = _check_organization_path(request)
     with request.store.read() as connection:
-        details, _ = customer_data.page(
-            connection, request.user.tenant_id, organization_id=organization_id
-        )
-    return [{"customer": customer_data.as_customer(detail)} for detail in details]
+        details, _ = data.page(connection, request.user.tenant_id, organization_id=organization_id)
+    return [{"customer": data.as_customer(detail)} for detail in details]
 
 
 def all_by_tenant(request: Request) -> dict[str, Any]:
@@ -222,8 +220,8 @@ def update_status(request: Request) -> dict[str, Any]:
         detail = _load_own(connection, request, request.params["customerId"])
         detail["customerStatus"] = status
         _touch(detail)
-        customer_data.save(connection, detail)
-    return {"customer": customer_data.as_customer(detail)}
+        data.save(connection, detail)
+    return {"customer": data.as_customer(detail)}
 
 
 def _decision_writer(field: str, allowed: tuple[str, ...]) -> Callable[[Request], dict[str, Any]]:
@@ -242,7 +240,7 @@ def _decision_writer(field: str, allowed: tuple[str, ...]) -> Callable[[Request]
                 "at": now_iso(),
             }
             _touch(detail)
-            customer_data.save(connection, detail)
+            data.save(connection, detail)
         return detail
 
     handler.__name__ = f"update_{field}"
@@ -273,14 +271,14 @@ def add_revision(request: Request) -> dict[str, Any]:
             }
         )
         _touch(detail)
-        customer_data.save(connection, detail)
+        data.save(connection, detail)
     return detail
 
 
 def _new_detail(
     connection: sqlite3.Connection, request: Request, body: dict[str, Any], prefix: str
 ) -> tuple[int, dict[str, Any]]:
-    seq = customer_data.next_sequence(connection, "customers")
+    seq = data.next_sequence(connection, "customers")
     stamp = now_iso()
     fields = {key: value for key, value in body.items() if key not in SERVER_FIELDS}
     person = copy.deepcopy(fields.pop("person", None) or {})
@@ -303,9 +301,9 @@ def _new_detail(
     }
     if detail["customerType"] == "Organization":
         # An Organization customer is itself an organization, with a fresh org id.
-        org_seq = customer_data.next_sequence(connection, "organizations")
+        org_seq = data.next_sequence(connection, "organizations")
         detail["organizationId"] = seed_module.organization_id(org_seq)
-        customer_data.insert_organizations(
+        data.insert_organizations(
             connection,
             [
                 (
@@ -328,10 +326,8 @@ def _insert_new(
     connection: sqlite3.Connection, request: Request, body: dict[str, Any], prefix: str
 ) -> dict[str, Any]:
     seq, detail = _new_detail(connection, request, body, prefix)
-    customer_data.insert_customers(
-        connection, [customer_data.customer_row(seq, request.user.tenant_id, detail)]
-    )
-    return customer_data.as_customer(detail)
+    data.insert_customers(connection, [data.customer_row(seq, request.user.tenant_id, detail)])
+    return data.as_customer(detail)
 
 
 def _check_no_id(body: Any, prefix: str) -> list[dict[str, str]]:
@@ -387,8 +383,8 @@ def update(request: Request) -> dict[str, Any]:
             _check_organization(connection, request, organization_id, "organizationId")
         _merge(detail, body)
         _touch(detail)
-        customer_data.save(connection, detail)
-    return {"customer": customer_data.as_customer(detail)}
+        data.save(connection, detail)
+    return {"customer": data.as_customer(detail)}
 
 
 def _merge(detail: dict[str, Any], body: dict[str, Any]) -> None:
@@ -444,7 +440,7 @@ def add_address(request: Request) -> dict[str, Any]:
         )
         detail["person"] = person
         _touch(detail)
-        customer_data.save(connection, detail)
+        data.save(connection, detail)
     return detail
 
 
@@ -466,7 +462,7 @@ def add_documents(request: Request) -> dict[str, Any]:
             stored.append({"status": "underverification", "metadata": [], **item})
         detail["person"] = person
         _touch(detail)
-        customer_data.save(connection, detail)
+        data.save(connection, detail)
     return {"documents": stored}
 
 

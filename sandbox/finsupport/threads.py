@@ -6,8 +6,8 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from sandbox import finsupport_data as data
-from sandbox.finsupport_common import (
+from sandbox.finsupport import data
+from sandbox.finsupport.common import (
     check_id_list,
     check_text,
     own_ticket,
@@ -61,7 +61,7 @@ def _public(item: dict[str, Any]) -> dict[str, Any]:
 
 def _writer(kind: str, author_role: str) -> Callable[[Request], dict[str, Any]]:
     """A handler for ``POST /ticket/{id}/<role>-reply`` or ``-note``; ``author_role`` says
-    who may call it (see the role rules in ``sandbox.finsupport_common``)."""
+    who may call it (see the role rules in ``sandbox.finsupport.common``)."""
     table, text_field, file_column = KINDS[kind]
 
     def handler(request: Request) -> dict[str, Any]:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sandbox import finsupport_data as data
-from sandbox.finsupport_common import (
+from sandbox.finsupport import data
+from sandbox.finsupport.common import (
     DEFAULT_PAGE_SIZE,
     Errors,
     check_enum,
@@ -17,7 +17,7 @@ from sandbox.finsupport_common import (
     parse_iso_date,
     raise_if,
 )
-from sandbox.finsupport_enums import (
+from sandbox.finsupport.enums import (
     CATEGORIES,
     PRIORITIES,
     REPORT_SORT_FIELDS,

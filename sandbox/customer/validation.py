@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sandbox import enums
+from sandbox.customer import enums
 from sandbox.http import field_error
 
 Errors = list[dict[str, str]]

@@ -8,8 +8,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from sandbox import finsupport_data as data
-from sandbox.finsupport_common import (
+from sandbox.finsupport import data
+from sandbox.finsupport.common import (
     check_enum,
     check_text,
     is_blank,
@@ -18,7 +18,7 @@ from sandbox.finsupport_common import (
     required_enum,
     required_text,
 )
-from sandbox.finsupport_enums import MAX_TITLE_LENGTH, REPLY_TITLE_STATUSES
+from sandbox.finsupport.enums import MAX_TITLE_LENGTH, REPLY_TITLE_STATUSES
 from sandbox.http import Request, bad_request, field_error, forbidden, not_found
 
 

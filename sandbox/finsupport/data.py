@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sandbox.finsupport_enums import PRIORITIES, TICKET_STATUSES
+from sandbox.finsupport.enums import PRIORITIES, TICKET_STATUSES
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS fs_tickets (
