@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from customers.ids import GATEWAY_ID_PATTERN
+from backoffice.gateway.ids import GATEWAY_ID_PATTERN
 
 from .audit_forms import (
     DEFAULT_PAGE_SIZE,

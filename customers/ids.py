@@ -1,6 +1,5 @@
-"""The shape of a gateway id that we accept in our URLs and forms."""
+"""The gateway id shape, kept with the gateway client; re-exported for the customer app."""
 
-import re
+from backoffice.gateway.ids import GATEWAY_ID_PATTERN, GATEWAY_ID_REGEX
 
-GATEWAY_ID_REGEX = r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}"
-GATEWAY_ID_PATTERN = re.compile(GATEWAY_ID_REGEX)
+__all__ = ["GATEWAY_ID_PATTERN", "GATEWAY_ID_REGEX"]
