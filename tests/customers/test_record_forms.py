@@ -386,7 +386,7 @@ def test_a_failed_documents_write_keeps_the_rows_and_is_not_retried(
     gateway.add(responses.POST, DOCUMENTS, body=responses.ConnectionError("reset"))
     response = post_documents(bob, PASSPORT_ROW)
     assert response.status_code == 502
-    assert "The gateway could not be reached." in html(response)
+    assert "The connection to the gateway broke" in html(response)
     assert 'value="passport-2026.pdf"' in html(response)
     assert len(writes_sent(gateway)) == 1
 
