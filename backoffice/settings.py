@@ -153,11 +153,17 @@ LOGGING = {
 }
 
 # Four-eyes: customer changes held for a second officer's approval before they are sent.
+# Transitions, not targets: a change *to* a value in a plain list, or *away from* a value in a
+# _LEAVING list (blacklisted → new, KYC rejected → pending), waits for a second officer.
 FOUR_EYES_STATUSES = env.list(
     "FOUR_EYES_STATUSES", default=["verified", "blacklisted", "bancrupted"]
 )
+FOUR_EYES_STATUSES_LEAVING = env.list(
+    "FOUR_EYES_STATUSES_LEAVING", default=["blacklisted", "bancrupted"]
+)
 FOUR_EYES_KYC = env.list("FOUR_EYES_KYC", default=["confirmed", "rejected"])
-# A PEP check leaving one of these values (match → anything else) needs approval.
+FOUR_EYES_KYC_LEAVING = env.list("FOUR_EYES_KYC_LEAVING", default=["rejected"])
+FOUR_EYES_PEP = env.list("FOUR_EYES_PEP", default=[])
 FOUR_EYES_PEP_LEAVING = env.list("FOUR_EYES_PEP_LEAVING", default=["match"])
 GATEWAY_ENUM_CACHE_SECONDS = env.int("GATEWAY_ENUM_CACHE_SECONDS", default=300)
 

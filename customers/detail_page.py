@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from backoffice.form_tokens import issue_form_token
 from backoffice.http import StaffRequest
 
-from . import enums
 from .action_forms import ACTION_FORMS, CustomerActionForm, seen_values
+from .approval_policy import approval_policy
 from .models import ChangeRequest
 from .services import CustomerProfile
 
@@ -63,12 +62,7 @@ def render_customer_page(
         "forms": action_forms(request, profile, bound_form),
         "failed_action": bound_form.action if bound_form is not None else "",
         "pending_changes": list(pending),
-        "four_eyes_statuses": ", ".join(
-            enums.label(enums.CUSTOMER_STATUSES, value) for value in settings.FOUR_EYES_STATUSES
-        ),
-        "four_eyes_kyc": " or ".join(
-            enums.label(enums.KYC_CONFIRMATIONS, value) for value in settings.FOUR_EYES_KYC
-        ),
+        "four_eyes_rule": approval_policy().summary(),
         **extra,
     }
     return render(request, "customers/detail.html", context, status=status)
