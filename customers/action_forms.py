@@ -6,9 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
+
+from backoffice.secret_fields import REDACTED, is_secret_field
 
 from . import enums
 from .records import CustomerDetail
+from .revision_fields import refusal_for
 from .writes import CustomerWrite
 
 SEEN_FIELDS: dict[str, tuple[str, Callable[[CustomerDetail], str], dict[str, str]]] = {
@@ -142,7 +146,8 @@ class RevisionForm(CustomerActionForm):
     comment = _comment_field("Comment", required=True)
     changes = forms.CharField(
         label="Fields changed",
-        help_text="One per line, as field: new value",
+        help_text="One per line, as field: new value (profile fields only; status, KYC and PEP "
+        "have their own actions, and secrets are never sent)",
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "person.email: new@example.com"}),
     )
@@ -150,16 +155,37 @@ class RevisionForm(CustomerActionForm):
 
     def clean_changes(self) -> dict[str, str]:
         changes: dict[str, str] = {}
+        refused: list[str] = []
+        kept_lines: list[str] = []
         for number, line in enumerate(self.cleaned_data["changes"].splitlines(), start=1):
+            kept_lines.append(line)
             if not line.strip():
                 continue
             name, separator, value = line.partition(":")
             if not separator or not name.strip():
                 raise forms.ValidationError(f"Line {number} is not in the form field: value.")
+            refusal = refusal_for(name.strip())
+            if refusal is not None:
+                refused.append(f"{name.strip()}: {refusal}.")
+                if is_secret_field(name.strip()):
+                    # Not even shown back to the person who typed it.
+                    kept_lines[-1] = f"{name}: {REDACTED}"
             changes[name.strip()] = value.strip()
+        if refused:
+            self._show_instead("changes", "\n".join(kept_lines))
+            raise forms.ValidationError(refused)
         if not changes:
             raise forms.ValidationError("List at least one changed field.")
         return changes
+
+    def _show_instead(self, field: str, text: str) -> None:
+        """Redisplay `text` in `field`; in place, since the view refreshes the same data."""
+        data = self.data
+        if isinstance(data, QueryDict) and not data._mutable:
+            data = data.copy()
+        if isinstance(data, (QueryDict, dict)):
+            data[field] = text
+            self.data = data
 
     def to_write(self, customer: CustomerDetail) -> CustomerWrite:
         changes: dict[str, Any] = self.cleaned_data["changes"]
