@@ -166,6 +166,8 @@ FOUR_EYES_KYC_LEAVING = env.list("FOUR_EYES_KYC_LEAVING", default=["rejected"])
 FOUR_EYES_PEP = env.list("FOUR_EYES_PEP", default=[])
 FOUR_EYES_PEP_LEAVING = env.list("FOUR_EYES_PEP_LEAVING", default=["match"])
 GATEWAY_ENUM_CACHE_SECONDS = env.int("GATEWAY_ENUM_CACHE_SECONDS", default=300)
+# How long a missing or failing optional read (the staff directory) is remembered.
+GATEWAY_FAILURE_CACHE_SECONDS = env.int("GATEWAY_FAILURE_CACHE_SECONDS", default=60)
 
 # Attachments checked before anything is sent to the gateway.
 TICKET_UPLOAD_MAX_BYTES = env.int("TICKET_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

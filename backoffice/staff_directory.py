@@ -38,7 +38,7 @@ def parse_staff_user(data: Any) -> StaffUser:
 
 
 def staff_directory(auth: GatewayAuth) -> dict[str, StaffUser]:
-    """Every staff member of the tenant (cached)."""
+    """Every staff member of the tenant (cached; a missing or failing directory is remembered)."""
 
     def load() -> dict[str, StaffUser]:
         body = gateway_client().call(paths.STAFF_USERS, auth=auth)
@@ -46,7 +46,7 @@ def staff_directory(auth: GatewayAuth) -> dict[str, StaffUser]:
         users = [parse_staff_user(item) for item in (items or [])]
         return {user.id: user for user in users if user.id}
 
-    return cached_read(f"staff-directory:{auth.tenant_id}", load)
+    return cached_read(f"staff-directory:{auth.tenant_id}", load, remember_failure=True)
 
 
 def staff_names(auth: GatewayAuth) -> dict[str, str]:
