@@ -118,7 +118,10 @@ class GatewaySessionMiddleware:
             return redirect_to_login(request)
         grant, identity = loaded
         if grant.seconds_left() < settings.GATEWAY_TOKEN_REFRESH_MARGIN:
-            renewed = renew_grant(request, grant)
+            try:
+                renewed = renew_grant(request, grant)
+            except GatewayError as error:
+                return render_gateway_error(request, error, status=502)
             if renewed is None:
                 return redirect_to_login(request)
             grant = renewed

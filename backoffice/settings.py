@@ -84,7 +84,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://backoffice")}
 AUTH_USER_MODEL = "backoffice.StaffMember"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:list"
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "backoffice.session_store"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

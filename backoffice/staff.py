@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,7 @@ def store_grant(session: SessionBase, grant: TokenGrant, identity: StaffIdentity
         "username": identity.username,
         "display_name": identity.display_name,
         "tenant_id": identity.tenant_id,
+        "generation": 1,
     }
 
 
@@ -58,11 +60,20 @@ def replace_grant(session: SessionBase, grant: TokenGrant) -> None:
         refresh_token=grant.refresh_token,
         expires_at=grant.expires_at,
         roles=list(grant.roles),
+        generation=grant_generation(session) + 1,
     )
     session[SESSION_KEY] = stored
 
 
-def load_grant(session: SessionBase) -> tuple[TokenGrant, StaffIdentity] | None:
+def grant_generation(session_data: Mapping[str, Any] | SessionBase) -> int:
+    """How many grants the session has held: a later grant always has a higher number."""
+    stored = session_data.get(SESSION_KEY) or {}
+    return int(stored.get("generation", 0))
+
+
+def load_grant(
+    session: SessionBase | Mapping[str, Any],
+) -> tuple[TokenGrant, StaffIdentity] | None:
     stored: dict[str, Any] | None = session.get(SESSION_KEY)
     if not stored:
         return None

@@ -13,6 +13,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 
 from backoffice import staff
+from backoffice.gateway.errors import GatewayUnauthorized
 from backoffice.staff import StaffIdentity
 from backoffice.token_refresh import _lock_key, refresh_once
 from tests.conftest import FAKE_GATEWAY, TENANT, make_grant
@@ -102,3 +103,52 @@ def test_two_requests_refreshing_together_call_the_gateway_once(
         thread.join()
     assert results == ["access-once", "access-once"]
     assert len(gateway.calls) == 1
+
+
+@pytest.mark.django_db
+def test_a_request_that_loaded_the_session_before_a_refresh_uses_the_new_token_without_a_call(
+    gateway: responses.RequestsMock,
+) -> None:
+    session = new_session()
+    late = type(session)(session.session_key)
+    old_grant = staff.load_grant(late)[0]  # type: ignore[index]
+    gateway.post(TOKEN_URL, json=renewed_answer("access-2"))
+    refresh_once(session, old_grant, request_id="rid-first")
+
+    # The lock is free again, but this request still holds the grant it loaded at its start.
+    renewed = refresh_once(late, old_grant, request_id="rid-late")
+
+    assert renewed.access_token == "access-2"
+    assert len(gateway.calls) == 1
+
+
+@pytest.mark.django_db
+def test_a_session_saved_by_a_request_holding_the_old_grant_keeps_the_new_one(
+    gateway: responses.RequestsMock,
+) -> None:
+    session = new_session()
+    started_before_the_refresh = type(session)(session.session_key)
+    old_grant = staff.load_grant(started_before_the_refresh)[0]  # type: ignore[index]
+    gateway.post(TOKEN_URL, json=renewed_answer("access-2"))
+    refresh_once(session, old_grant, request_id="rid-refresh")
+
+    # That request ends by saving the session for a reason of its own.
+    started_before_the_refresh["some_flag"] = True
+    started_before_the_refresh.save()
+
+    fresh = type(session)(session.session_key)
+    assert fresh["some_flag"] is True
+    assert fresh[staff.SESSION_KEY]["access_token"] == "access-2"
+    assert fresh[staff.SESSION_KEY]["refresh_token"] == "refresh-for-access-2"
+    cache.clear()  # and the database agrees, not only the cached copy
+    assert type(session)(session.session_key)[staff.SESSION_KEY]["access_token"] == "access-2"
+
+
+@pytest.mark.django_db
+def test_a_session_signed_out_elsewhere_refreshes_nothing(gateway: responses.RequestsMock) -> None:
+    session = new_session()
+    grant = staff.load_grant(session)[0]  # type: ignore[index]
+    type(session)(session.session_key).delete()
+    with pytest.raises(GatewayUnauthorized):
+        refresh_once(session, grant, request_id="rid")
+    assert len(gateway.calls) == 0

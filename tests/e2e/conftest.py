@@ -5,6 +5,7 @@ Both hops are real HTTP: ``requests`` -> live server (Django) -> sandbox (waitre
 
 from __future__ import annotations
 
+from tests.e2e import app_process as app_process_module
 from tests.e2e import support
 
 # Fixtures live in ``support`` so that the browser tests can share them.
@@ -17,3 +18,4 @@ backoffice_on = support.backoffice_on
 staff = support.staff
 bob = support.bob
 faults = support.faults
+app_process = app_process_module.app_process

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +12,7 @@ import pytest
 import requests
 
 from sandbox.server import RunningSandbox
+from tests.e2e.app_process import AppProcess
 from tests.e2e.support import TIMEOUT, StaffClient, subtitle
 
 pytestmark = pytest.mark.e2e
@@ -138,3 +141,66 @@ def test_a_gateway_that_forgot_every_token_sends_staff_to_sign_in(
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/login/?next=%2Fcustomers%2F%3Fstatus%3Dblacklisted"
+
+
+# ---- many requests of one session in flight as its token lapses --------------------------------
+
+RACE_TTL = 3  # seconds the sandbox's access tokens live
+RACE_MARGIN = 1  # the app refreshes this early, so no request carries a token the gateway expired
+RACE_SECONDS = 7.5  # how long each session keeps its requests going: three expiries or so
+IN_FLIGHT = 5  # parallel requests per session, as tabs, lazy sections and HTMX would make them
+RACERS = ("alice", "bob", "erin")  # one session each, so the sandbox's tokens tell them apart
+
+
+def _token_issue_times(running: RunningSandbox, user_id: str) -> list[float]:
+    """When the sandbox issued each access token of the user (sign-in and every refresh)."""
+    with running.app.store.read() as connection:
+        rows = connection.execute(
+            "SELECT expires_at FROM tokens WHERE kind = 'access' AND user_id = ?"
+            " ORDER BY expires_at",
+            (user_id,),
+        ).fetchall()
+    return [float(row[0]) - RACE_TTL for row in rows]
+
+
+def _keep_requesting(client: StaffClient, until: float, seen: list[tuple[int, str]]) -> None:
+    pages = ("/customers/", "/customers/?status=verified", "/customers/?status=new&page=2")
+    turn = 0
+    while time.monotonic() < until:
+        response = client.get(pages[turn % len(pages)])
+        seen.append((response.status_code, response.headers.get("Location", "")))
+        turn += 1
+
+
+def test_parallel_requests_across_token_expiries_refresh_once_and_sign_nobody_out(
+    own_sandbox: Callable[..., RunningSandbox], app_process: Callable[..., AppProcess]
+) -> None:
+    running = own_sandbox(token_ttl=RACE_TTL)
+    app = app_process(running, GATEWAY_TOKEN_REFRESH_MARGIN=str(RACE_MARGIN))
+    clients = {}
+    for username in RACERS:
+        clients[username] = StaffClient(app.url)
+        assert clients[username].sign_in(username).status_code == 302
+
+    seen: dict[str, list[tuple[int, str]]] = {username: [] for username in RACERS}
+    until = time.monotonic() + RACE_SECONDS
+    threads = [
+        threading.Thread(target=_keep_requesting, args=(clients[username], until, seen[username]))
+        for username in RACERS
+        for _ in range(IN_FLIGHT)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    for username in RACERS:
+        statuses = [status for status, _ in seen[username]]
+        assert statuses and set(statuses) == {200}, (username, sorted(set(seen[username])))
+        # Still signed in afterwards, on the token the last refresh left in the session.
+        assert clients[username].get("/customers/").status_code == 200
+        issued = _token_issue_times(running, f"u-{username}")
+        # Sign-in, then one refresh each time the token entered the margin: never two at once.
+        assert len(issued) >= 3, (username, issued)
+        gaps = [later - earlier for earlier, later in itertools.pairwise(issued)]
+        assert min(gaps) > RACE_TTL - RACE_MARGIN - 0.5, (username, gaps)
