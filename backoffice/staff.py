@@ -38,6 +38,11 @@ class StaffIdentity:
     def can_write_customers(self) -> bool:
         return self.has_role(ROLE_ADMIN, ROLE_COMPLIANCE)
 
+    @property
+    def can_read_compliance(self) -> bool:
+        """The audit trail and the approvals queue: not for support agents."""
+        return self.has_role(ROLE_ADMIN, ROLE_COMPLIANCE)
+
 
 def store_grant(session: SessionBase, grant: TokenGrant, identity: StaffIdentity) -> None:
     session[SESSION_KEY] = {

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import preferences, views
+from .access import include_compliance_only
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -8,9 +9,9 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("preferences/", preferences.preferences, name="preferences"),
     path("customers/", include("customers.urls")),
-    path("approvals/", include("customers.approval_urls")),
+    path("approvals/", include_compliance_only("customers.approval_urls")),
     path("tickets/", include("tickets.urls")),
-    path("audit/", include("backoffice.audit_urls")),
+    path("audit/", include_compliance_only("backoffice.audit_urls")),
 ]
 
 handler404 = "backoffice.error_views.not_found"
