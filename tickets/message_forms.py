@@ -10,6 +10,8 @@ from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
+from backoffice.file_types import RefusedFile, accepted_type
+
 UPLOADED_SALT = "tickets.uploaded-files"
 UPLOADED_MAX_AGE = 6 * 3600
 
@@ -75,15 +77,28 @@ class MessageForm(forms.Form):
                     f"{upload.name} is {filesizeformat(upload.size or 0)}; the limit is "
                     f"{filesizeformat(settings.TICKET_UPLOAD_MAX_BYTES)}."
                 )
-            if (upload.content_type or "") not in settings.TICKET_UPLOAD_CONTENT_TYPES:
-                problems.append(
-                    f"{upload.name} is of type {upload.content_type or 'unknown'}; allowed: "
-                    + ", ".join(settings.TICKET_UPLOAD_CONTENT_TYPES)
-                    + "."
-                )
+                continue
+            try:
+                _take_type_from_bytes(upload)
+            except RefusedFile as refused:
+                problems.append(str(refused))
         if problems:
             raise forms.ValidationError(problems)
         return files
+
+
+def _take_type_from_bytes(upload: UploadedFile[Any]) -> None:
+    """Decide the file's type from its bytes; what is sent on is that type, not the browser's."""
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
+    kind = accepted_type(
+        content,
+        name=upload.name or "",
+        declared=upload.content_type or "",
+        allowed=settings.TICKET_UPLOAD_CONTENT_TYPES,
+    )
+    upload.content_type = kind.media_type
 
 
 class NoteForm(MessageForm):

@@ -183,7 +183,9 @@ def test_a_file_the_gateway_refuses_as_too_large_is_shown_as_a_rejection(
             "errors": [{"field": "files", "message": "larger than 10 MB"}],
         },
     )
-    response = send(carol, "reply", "See", [upload("statement.pdf", b"%PDF", "application/pdf")])
+    response = send(
+        carol, "reply", "See", [upload("statement.pdf", b"%PDF-1.4", "application/pdf")]
+    )
     page = html(response)
     assert "statement.pdf is larger than 10 MB" in page
     assert "could not read" not in page
@@ -237,27 +239,78 @@ def test_a_file_over_the_size_limit_is_refused_and_nothing_is_sent(
     assert AuditRecord.objects.count() == 0
 
 
+ALLOWED_TEXT = "Allowed: PDF document, PNG image, JPEG image, plain-text file, CSV file."
+
+
 @pytest.mark.parametrize(
-    ("name", "content_type"),
+    ("name", "content", "content_type", "why"),
     [
-        ("setup.exe", "application/x-msdownload"),
-        ("page.html", "text/html"),
-        ("image.svg", "image/svg+xml"),
+        (
+            "setup.exe",
+            b"MZ\x90\x00",
+            "application/x-msdownload",
+            "its content is not a type we recognise",
+        ),
+        ("page.html", b"<!doctype html><p>Hi</p>", "text/html", "it holds HTML, SVG or script"),
+        ("image.svg", b"<svg onload=alert(1)/>", "image/svg+xml", "it holds HTML, SVG or script"),
+        # What the browser declares is not believed (finding 12).
+        (
+            "photo.png",
+            b"<html><script>alert(1)</script>",
+            "image/png",
+            "it holds HTML, SVG or script",
+        ),
+        ("notes.txt", b"<script>alert(1)</script>", "text/plain", "it holds HTML, SVG or script"),
+        ("photo.png", b"\x89PNG-not-quite", "image/png", "its content is not a type we recognise"),
     ],
 )
-def test_a_file_of_a_type_not_allowed_is_refused_and_nothing_is_sent(
-    carol: Client, gateway: responses.RequestsMock, name: str, content_type: str
+def test_a_file_whose_bytes_are_not_an_allowed_type_is_refused_and_nothing_is_sent(
+    carol: Client,
+    gateway: responses.RequestsMock,
+    name: str,
+    content: bytes,
+    content_type: str,
+    why: str,
 ) -> None:
     register_ticket_page(gateway)
-    response = send(carol, "note", "Have a look", [upload(name, b"MZ\x90\x00", content_type)])
+    response = send(carol, "note", "Have a look", [upload(name, content, content_type)])
     page = html(response)
     assert response.status_code == 400
-    assert (
-        f"{name} is of type {content_type}; allowed: application/pdf, image/png, image/jpeg, "
-        "text/plain, text/csv."
-    ) in page
+    assert f"{name} is refused: {why}. {ALLOWED_TEXT}" in page
     assert textarea(page, "note-text") == "Have a look"
     assert writes_sent(gateway) == []
+    assert AuditRecord.objects.count() == 0
+
+
+def test_bytes_of_another_type_than_the_browser_declared_are_refused(
+    carol: Client, gateway: responses.RequestsMock
+) -> None:
+    register_ticket_page(gateway)
+    response = send(carol, "reply", "x", [upload("scan.png", PDF_BYTES, "image/png")])
+    assert response.status_code == 400
+    assert "scan.png was sent as image/png, but its content is a PDF document." in html(response)
+    assert writes_sent(gateway) == []
+
+
+def test_the_gateway_is_sent_the_type_of_the_bytes_not_the_browsers(
+    carol: Client, gateway: responses.RequestsMock
+) -> None:
+    register_ticket_page(gateway)
+    gateway.post(UPLOAD, json=uploaded_answer("screen.png", "export.csv"))
+    gateway.post(ticket_url(suffix="/assignee-reply"), json=reply_json("r-00010", "2026-11-05"))
+    files = [
+        upload("screen.png", PNG_BYTES, "application/octet-stream"),
+        upload("export.csv", b"date,amount\r\n2026-11-02,-1250.00\r\n", "application/vnd.ms-excel"),
+    ]
+    assert send(carol, "reply", "Both", files).status_code == 302
+    parts = [p for p in multipart_parts(writes_sent(gateway)[0]) if p["name"] == "files"]
+    assert [(p["filename"], p["content_type"]) for p in parts] == [
+        ("screen.png", "image/png"),
+        ("export.csv", "text/csv"),
+    ]
+    assert parts[0]["content"] == PNG_BYTES
+    record = AuditRecord.objects.get(action="ticket.upload")
+    assert [f["type"] for f in record.summary["files"]] == ["image/png", "text/csv"]
 
 
 def test_a_chosen_file_name_with_markup_is_escaped_when_shown_again(
@@ -268,7 +321,7 @@ def test_a_chosen_file_name_with_markup_is_escaped_when_shown_again(
     response = send(carol, "reply", "x", [upload(name, b"MZ", "application/x-msdownload")])
     page = html(response)
     assert response.status_code == 400
-    assert "&lt;img src=x onerror=alert(1)&gt;.exe is of type" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;.exe was sent as application/x-msdownload" in page
     assert "Select these files again before sending: &lt;img src=x onerror=alert(1)&gt;.exe" in page
     assert "<img src=x" not in page
     assert writes_sent(gateway) == []

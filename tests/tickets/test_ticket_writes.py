@@ -373,8 +373,10 @@ def test_a_reply_the_gateway_fails_keeps_the_text_and_the_uploaded_files_and_is_
         "reply",
         typed,
         attachments=[
-            SimpleUploadedFile("id-front.png", b"\x89PNG front", content_type="image/png"),
-            SimpleUploadedFile("id-back.png", b"\x89PNG back", content_type="image/png"),
+            SimpleUploadedFile(
+                "id-front.png", b"\x89PNG\r\n\x1a\n front", content_type="image/png"
+            ),
+            SimpleUploadedFile("id-back.png", b"\x89PNG\r\n\x1a\n back", content_type="image/png"),
         ],
     )
     page = html(response)
