@@ -397,6 +397,7 @@ def test_a_download_answers_the_exact_bytes_with_the_files_type_and_name(
         "attachment; filename=\"statement.pdf\"; filename*=UTF-8''statement.pdf"
     )
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == SANDBOX_CSP
     assert "no-store" in response["Cache-Control"]
     sent = sorted((c.request.method, c.request.url) for c in gateway.calls)
     assert sent == [
@@ -406,6 +407,60 @@ def test_a_download_answers_the_exact_bytes_with_the_files_type_and_name(
     for call in gateway.calls:
         assert call.request.headers["Authorization"] == f"Bearer {TOKENS['carol']}"
         assert call.request.headers["tenantId"] == TENANT
+
+
+SANDBOX_CSP = "sandbox; default-src 'none'"
+
+
+@pytest.mark.parametrize(
+    ("name", "declared", "content"),
+    [
+        ("page.html", "text/html", b"<!doctype html><script>alert(document.cookie)</script>"),
+        (
+            "logo.svg",
+            "image/svg+xml",
+            b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
+        ),
+        ("notes.txt", "text/plain", b"<html><body onload=alert(1)>"),
+        ("tool.exe", "application/x-msdownload", b"MZ\x90\x00\x03\x00"),
+    ],
+)
+def test_a_stored_page_or_script_is_served_only_as_a_plain_sandboxed_download(
+    carol: Client, gateway: responses.RequestsMock, name: str, declared: str, content: bytes
+) -> None:
+    register_file(gateway, "f-6", name, content, declared)
+    response = carol.get("/tickets/files/f-6/")
+    assert response.status_code == 200
+    assert response.content == content
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment; ")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == SANDBOX_CSP
+
+
+@pytest.mark.parametrize(
+    ("name", "declared", "content", "served_as"),
+    [
+        ("screen.png", "text/html", PNG_BYTES, "image/png"),
+        ("statement.pdf", "image/svg+xml", PDF_BYTES, "application/pdf"),
+        ("export.csv", "text/html", b"date,amount\r\n2026-11-02,-1250.00\r\n", "text/csv"),
+    ],
+)
+def test_a_download_is_served_as_the_type_its_bytes_are_not_the_type_the_gateway_claims(
+    carol: Client,
+    gateway: responses.RequestsMock,
+    name: str,
+    declared: str,
+    content: bytes,
+    served_as: str,
+) -> None:
+    register_file(gateway, "f-7", name, content, declared)
+    response = carol.get("/tickets/files/f-7/")
+    assert response.status_code == 200
+    assert response.content == content
+    assert response["Content-Type"] == served_as
+    assert response["Content-Disposition"].startswith("attachment; ")
+    assert response["Content-Security-Policy"] == SANDBOX_CSP
 
 
 @pytest.mark.parametrize("username", ["alice", "bob", "carol"])
