@@ -7,6 +7,8 @@ import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from backoffice.secret_key import weakness as secret_key_weakness
+
 # Lets Django's generic classes (BaseFormSet[...] and friends) be subscripted at run time.
 django_stubs_ext.monkeypatch()
 
@@ -115,8 +117,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The FinHub gateway
 GATEWAY_URL = env.str("GATEWAY_URL", default="") or SANDBOX_GATEWAY_URL
-if SECRET_KEY == SANDBOX_ONLY_SECRET_KEY and urlsplit(GATEWAY_URL).hostname not in LOOPBACK_HOSTS:
-    raise ImproperlyConfigured("Set SECRET_KEY: the default is only for the local sandbox gateway.")
+# The sandbox-only default, a placeholder copied from .env.example or a short key will do for the
+# sandbox on this machine; any other gateway refuses to start with one.
+if urlsplit(GATEWAY_URL).hostname not in LOOPBACK_HOSTS:
+    _weakness = (
+        "the default is only for the local sandbox gateway"
+        if SECRET_KEY == SANDBOX_ONLY_SECRET_KEY
+        else secret_key_weakness(SECRET_KEY)
+    )
+    if _weakness:
+        raise ImproperlyConfigured(
+            f"Set SECRET_KEY to a long random value: {_weakness}. One way: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
 GATEWAY_TENANT_ID = env.str("GATEWAY_TENANT_ID", default="finhub-demo")
 GATEWAY_CONNECT_TIMEOUT = env.float("GATEWAY_CONNECT_TIMEOUT", default=3.05)
 GATEWAY_READ_TIMEOUT = env.float("GATEWAY_READ_TIMEOUT", default=10.0)
