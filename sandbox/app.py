@@ -19,7 +19,8 @@ from types import ModuleType
 from typing import Any
 
 from sandbox import auth
-from sandbox.faults import FaultInjector, FaultRule
+from sandbox.drops import cut_answer, drop_without_answer
+from sandbox.faults import FaultInjector, FaultMode, FaultRule
 from sandbox.http import ApiError, RawResponse, Request, error_body, json_response
 from sandbox.routing import Router
 from sandbox.settings import Settings
@@ -88,22 +89,52 @@ class SandboxApp:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
         path = str(environ.get("PATH_INFO", "") or "/")
-        is_control = path.startswith(CONTROL_PREFIX)
+        if path.startswith(CONTROL_PREFIX):
+            return self._answer(start_response, *self._handle(environ))
+        self.stats.record(environ)
+        rule = self.faults.take(str(environ.get("REQUEST_METHOD", "GET")), path)
+        if rule is None:
+            return self._answer(start_response, *self._handle(environ))
+        return self._answer_with_fault(rule, environ, start_response)
+
+    def _answer_with_fault(
+        self, rule: FaultRule, environ: dict[str, Any], start_response: Any
+    ) -> list[bytes]:
+        if rule.mode is FaultMode.DROP_BEFORE_APPLY:
+            self.faults.wait(rule)
+            return drop_without_answer(environ, start_response)
+        if rule.mode is FaultMode.DELAY:
+            self.faults.wait(rule)
+            if self.faults.fails(rule):
+                return self._injected(start_response, rule)
+            return self._answer(start_response, *self._handle(environ))
+        handled = self._handle(environ)  # applied and stored before the client hears anything
+        self.faults.wait(rule)
+        if rule.mode is FaultMode.DROP:
+            return cut_answer(environ, self._answer(start_response, *handled))
+        if self.faults.fails(rule):
+            return self._injected(start_response, rule)
+        return self._answer(start_response, *handled)
+
+    def _injected(self, start_response: Any, rule: FaultRule) -> list[bytes]:
+        body = error_body(rule.status_code, "Injected fault (sandbox)")
+        return json_response(start_response, rule.status_code, body)
+
+    def _handle(self, environ: dict[str, Any]) -> tuple[int, Any]:
+        """Route and run the request: its status and body (JSON-able, or a ``RawResponse``)."""
         try:
-            if not is_control:
-                self.stats.record(environ)
-                injected = self.faults.apply(path)
-                if injected is not None:
-                    body = error_body(injected, "Injected fault (sandbox)")
-                    return json_response(start_response, injected, body)
-            status, body = self._dispatch(environ)
-            if isinstance(body, RawResponse):  # a non-JSON answer, e.g. a file's bytes
-                return body.wsgi_response(start_response, status)
+            return self._dispatch(environ)
         except ApiError as exc:
-            status, body = exc.status, exc.body()
+            return exc.status, exc.body()
         except Exception:
-            logger.exception("Unhandled error for %s %s", environ.get("REQUEST_METHOD"), path)
-            status, body = 500, error_body(500, "Internal sandbox error")
+            logger.exception(
+                "Unhandled error for %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
+            )
+            return 500, error_body(500, "Internal sandbox error")
+
+    def _answer(self, start_response: Any, status: int, body: Any) -> list[bytes]:
+        if isinstance(body, RawResponse):  # a non-JSON answer, e.g. a file's bytes
+            return body.wsgi_response(start_response, status)
         return json_response(start_response, status, body)
 
     def _dispatch(self, environ: dict[str, Any]) -> tuple[int, Any]:
@@ -132,7 +163,7 @@ class SandboxApp:
         add("POST", "/_sandbox/tokens/expire", auth.expire_access_tokens, auth=False)
 
     def _list_faults(self, request: Request) -> dict[str, Any]:
-        return {"rules": [rule.as_json() for rule in self.faults.rules()]}
+        return {"rules": self.faults.as_json()}
 
     def _put_fault(self, request: Request) -> dict[str, Any]:
         self.faults.put(FaultRule.from_json(request.json_object()))

@@ -14,7 +14,8 @@ import re
 import struct
 import threading
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -142,24 +143,130 @@ def backoffice(live_server: Any, settings: Any, sandbox: RunningSandbox) -> str:
     return str(live_server.url)
 
 
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+
 class SandboxFaults:
-    """The shared sandbox's fault rules (``PUT``/``DELETE /_sandbox/faults``)."""
+    """A sandbox's fault rules (``PUT``/``DELETE /_sandbox/faults``) and its on/off switch.
+
+    Each helper adds or replaces the rule for its ``path_prefix`` (``None``: every path) and
+    ``methods`` (``None``: every method; ``WRITES`` leaves reads working); ``count=N`` makes
+    the rule apply to the next N matching requests only. See docs/gateway.md.
+    """
 
     def __init__(self, running: RunningSandbox) -> None:
+        self.running = running
         self.url = running.url + "/_sandbox/faults"
 
     def put(self, **rule: object) -> None:
+        """A rule in the endpoint's own JSON keys (``latencyMs``, ``errorRate``, ``mode``…)."""
         response = requests.put(self.url, json=rule, timeout=TIMEOUT)
         assert response.status_code == 200, response.text
 
+    def inject(
+        self,
+        path_prefix: str | None = None,
+        *,
+        mode: str = "delay",
+        methods: Sequence[str] | None = None,
+        count: int | None = None,
+        latency_ms: int = 0,
+        jitter_ms: int = 0,
+        error_rate: float = 0.0,
+        status_code: int = 503,
+    ) -> None:
+        self.put(
+            pathPrefix=path_prefix,
+            mode=mode,
+            methods=list(methods) if methods is not None else None,
+            count=count,
+            latencyMs=latency_ms,
+            jitterMs=jitter_ms,
+            errorRate=error_rate,
+            statusCode=status_code,
+        )
+
+    def fail(
+        self,
+        path_prefix: str | None = None,
+        *,
+        status_code: int = 503,
+        methods: Sequence[str] | None = None,
+        count: int | None = None,
+    ) -> None:
+        """Answer ``status_code`` without handling the request: nothing is applied."""
+        self.inject(
+            path_prefix, methods=methods, count=count, error_rate=1.0, status_code=status_code
+        )
+
+    def delay(
+        self,
+        path_prefix: str | None = None,
+        *,
+        latency_ms: int,
+        methods: Sequence[str] | None = None,
+        count: int | None = None,
+    ) -> None:
+        """Wait ``latency_ms`` before handling: a client that gives up first changes nothing."""
+        self.inject(path_prefix, methods=methods, count=count, latency_ms=latency_ms)
+
+    def apply_then_delay(
+        self,
+        path_prefix: str | None = None,
+        *,
+        latency_ms: int,
+        methods: Sequence[str] | None = None,
+        count: int | None = None,
+    ) -> None:
+        """Apply the request at once, answer ``latency_ms`` later (past a client's timeout)."""
+        self.inject(
+            path_prefix,
+            mode="applyThenDelay",
+            methods=methods,
+            count=count,
+            latency_ms=latency_ms,
+        )
+
+    def drop(
+        self,
+        path_prefix: str | None = None,
+        *,
+        methods: Sequence[str] | None = None,
+        count: int | None = None,
+    ) -> None:
+        """Apply the request, then break the answer off mid-body (``ChunkedEncodingError``)."""
+        self.inject(path_prefix, mode="drop", methods=methods, count=count)
+
+    def drop_before_apply(
+        self,
+        path_prefix: str | None = None,
+        *,
+        methods: Sequence[str] | None = None,
+        count: int | None = None,
+    ) -> None:
+        """Close the connection without handling the request (``ConnectionError``)."""
+        self.inject(path_prefix, mode="dropBeforeApply", methods=methods, count=count)
+
+    def rules(self) -> list[dict[str, Any]]:
+        """The rules in force; a counted rule shows how many requests it has left."""
+        response = requests.get(self.url, timeout=TIMEOUT)
+        assert response.status_code == 200, response.text
+        return list(response.json()["rules"])
+
+    def down(self) -> AbstractContextManager[None]:
+        """``with faults.down(): ...``: the gateway refuses connections inside the block."""
+        return self.running.down()
+
     def clear(self) -> None:
+        """Every rule removed and the gateway up again."""
+        self.running.resume()
         response = requests.delete(self.url, timeout=TIMEOUT)
         assert response.json() == {"rules": []}, response.text
 
 
 @pytest.fixture
 def faults(sandbox: RunningSandbox) -> Iterator[SandboxFaults]:
-    """Inject gateway faults for one test; every rule is cleared afterwards."""
+    """Inject faults into the shared sandbox for one test; cleared (and back up) afterwards."""
     injector = SandboxFaults(sandbox)
     yield injector
     injector.clear()
@@ -339,6 +446,7 @@ class PrivateBackoffice:
     def __init__(self, running: RunningSandbox, url: str) -> None:
         self.sandbox = running
         self.url = url
+        self.faults = SandboxFaults(running)  # this sandbox's own faults, gone with it
 
     def staff(self, username: str = "bob") -> StaffClient:
         """A client signed in as that demo user through the real sign-in form."""

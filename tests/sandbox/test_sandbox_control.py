@@ -27,7 +27,14 @@ def test_a_latency_rule_applies_only_to_its_prefix(client: GatewayClient, contro
     client.token("bob")
     rule = {"latencyMs": 300, "jitterMs": 0, "errorRate": 0, "pathPrefix": CUSTOMERS}
     listed = requests.put(control + "/faults", json=rule, timeout=5).json()
-    assert listed == {"rules": [{**rule, "errorRate": 0.0, "statusCode": 503}]}
+    defaults = {
+        "errorRate": 0.0,
+        "statusCode": 503,
+        "mode": "delay",
+        "methods": None,
+        "count": None,
+    }
+    assert listed == {"rules": [{**rule, **defaults}]}
     started = time.monotonic()
     assert client.get("/api/v2/users").status_code == 200
     assert time.monotonic() - started < 0.25
