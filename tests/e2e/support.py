@@ -207,7 +207,7 @@ class SandboxFaults:
         methods: Sequence[str] | None = None,
         count: int | None = None,
     ) -> None:
-        """Wait ``latency_ms`` before handling: a client that gives up first changes nothing."""
+        """Wait ``latency_ms``, then handle: applied even when the client gave up meanwhile."""
         self.inject(path_prefix, methods=methods, count=count, latency_ms=latency_ms)
 
     def apply_then_delay(

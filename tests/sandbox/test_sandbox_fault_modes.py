@@ -174,6 +174,26 @@ def test_a_counted_rule_applies_to_that_many_requests_then_stops(
 # ---- modes ------------------------------------------------------------------------------------
 
 
+def test_delay_handles_the_request_when_the_sleep_ends_even_if_the_client_left(
+    client: GatewayClient, own_sandbox: RunningSandbox, faults: str
+) -> None:
+    before, target, _ = change_for(client, "c-00305")
+    headers = bearer(client)
+    put_rule(faults, latencyMs=800, methods=["POST"], pathPrefix=CUSTOMERS)
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.post(
+            own_sandbox.url + status_url("c-00305", target),
+            json={},
+            headers=headers,
+            timeout=(3, 0.2),
+        )
+    assert status_of(client, "c-00305") == before  # not yet: the sandbox is still asleep
+    deadline = time.monotonic() + 5
+    while status_of(client, "c-00305") == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert status_of(client, "c-00305") == target  # applied after the client gave up
+
+
 def test_apply_then_delay_stores_the_write_although_the_client_gave_up(
     client: GatewayClient, own_sandbox: RunningSandbox, faults: str
 ) -> None:
