@@ -60,11 +60,40 @@ class AuditRecord(models.Model):
 
 
 class FormToken(models.Model):
-    """A redeemed one-time form token: a double or replayed submit reaches the gateway once."""
+    """What became of one submitted write form (see backoffice/form_tokens.py).
+
+    A row exists from the moment the form is claimed for sending; an issued token that was never
+    submitted has no row. The unique `token` column and conditional state updates let two racing
+    submits of one form resolve to a single send, across processes.
+    """
+
+    class State(models.TextChoices):
+        ISSUED = "issued", "Issued"
+        IN_FLIGHT = "in_flight", "Being sent"
+        APPLIED = "applied", "Applied"
+        FAILED = "failed", "Failed"
+        OUTCOME_UNKNOWN = "outcome_unknown", "Outcome unknown"
 
     token = models.CharField(max_length=64, unique=True)
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=64, blank=True)
+    target_type = models.CharField(max_length=32, blank=True)
+    target_id = models.CharField(max_length=128, blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.IN_FLIGHT)
     used_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    request_id = models.CharField(max_length=64, blank=True)
+    # What a read-back must find to call the write applied (see write_pipeline reconcilers).
+    expectation = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["staff", "target_type", "target_id", "state"], name="formtoken_open_tries"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"form token used {self.used_at:%Y-%m-%d %H:%M}"
+        return f"form token {self.action} {self.target_id}: {self.state}"

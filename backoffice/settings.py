@@ -138,6 +138,9 @@ GATEWAY_READ_RETRIES = env.int("GATEWAY_READ_RETRIES", default=2)
 GATEWAY_RETRY_BACKOFF = env.float("GATEWAY_RETRY_BACKOFF", default=0.2)
 GATEWAY_CONCURRENCY = env.int("GATEWAY_CONCURRENCY", default=8)
 # Refresh the access token when it has fewer seconds than this left.
+# A write whose answer was lost and that a read-back does not find is taken as "not applied"
+# only this long after it was sent: a gateway that answered late may still be applying it.
+GATEWAY_WRITE_SETTLE_SECONDS = env.float("GATEWAY_WRITE_SETTLE_SECONDS", default=30.0)
 GATEWAY_TOKEN_REFRESH_MARGIN = env.int("GATEWAY_TOKEN_REFRESH_MARGIN", default=60)
 
 # Failed sign-ins for one username before it is locked out, and for how long.

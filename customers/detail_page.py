@@ -9,11 +9,13 @@ from django.shortcuts import render
 
 from backoffice.form_tokens import issue_form_token
 from backoffice.http import StaffRequest
+from backoffice.write_reconciliation import settle_unknown
 
 from .action_forms import ACTION_FORMS, CustomerActionForm, seen_values
 from .approval_policy import approval_policy
 from .models import ChangeRequest
 from .services import CustomerProfile
+from .writes import form_scope
 
 
 def action_forms(
@@ -38,7 +40,7 @@ def action_forms(
             initial={
                 **initial_values[action],
                 **seen,
-                "form_token": issue_form_token(request.user),
+                "form_token": issue_form_token(request.user, form_scope(action, customer.id)),
             },
             prefix=None,
         )
@@ -53,6 +55,8 @@ def render_customer_page(
     status: int = 200,
     **extra: Any,
 ) -> HttpResponse:
+    # The next view of the page reads back this person's writes whose answer was lost.
+    unsettled = settle_unknown(request.gateway_auth, request.user, "customer", profile.customer.id)
     pending = ChangeRequest.objects.filter(
         customer_id=profile.customer.id, status=ChangeRequest.Status.PENDING
     ).select_related("maker")
@@ -63,6 +67,7 @@ def render_customer_page(
         "failed_action": bound_form.action if bound_form is not None else "",
         "pending_changes": list(pending),
         "four_eyes_rule": approval_policy().summary(),
+        "unsettled_writes": unsettled,
         **extra,
     }
     return render(request, "customers/detail.html", context, status=status)

@@ -2,8 +2,9 @@
 filter, the SEPA id per channel and the organization page.
 
 Views stay thin: the record forms validate and build the gateway body, `submit_write`
-sends and audits it. Every write redeems a one-time token first, so a double submit reaches the
-gateway once; a rejected or failed write shows the form again with everything typed kept.
+sends it through the write pipeline: a double submit reaches the gateway once and is answered
+from what became of the first; a rejected or failed write shows the form again with everything
+typed kept.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from backoffice.form_tokens import issue_form_token, redeem_form_token
+from backoffice.form_tokens import FormScope, issue_form_token
 from backoffice.gateway import paths
 from backoffice.gateway.connection import gateway_client
 from backoffice.gateway.errors import (
@@ -28,6 +29,8 @@ from backoffice.gateway.errors import (
     GatewayUnauthorized,
 )
 from backoffice.http import StaffRequest
+from backoffice.write_forms import ShowAgain, answer_resubmit
+from backoffice.write_reconciliation import settle_unknown
 
 from . import services
 from .action_views import ensure_customer_writer
@@ -47,9 +50,9 @@ from .detail_page import render_customer_page
 from .document_forms import DocumentsForm
 from .ids import GATEWAY_ID_PATTERN
 from .record_forms import ADDRESS_PURPOSE_SUGGESTIONS, DocumentPurposeForm, SepaChannelForm
-from .records import CustomerSummary
-from .write_responses import ALREADY_SUBMITTED, send_or_show_again, tell_saved
-from .writes import created_customer_id
+from .records import CustomerDetail, CustomerSummary
+from .write_responses import send_or_show_again, tell_saved
+from .writes import CustomerWrite, WriteOutcome, created_customer_id, form_scope
 
 
 def _read_or_error(
@@ -74,6 +77,7 @@ def _simple_write_view(
     request: StaffRequest,
     customer_id: str,
     *,
+    action: str,
     form_class: type[AddressForm] | type[DocumentsForm],
     template: str,
     extra: dict[str, Any] | None = None,
@@ -81,33 +85,59 @@ def _simple_write_view(
     """Add an address or documents: one detail read for the name, then one write."""
     ensure_customer_writer(request)
     auth, member = request.gateway_auth, request.user
+    scope = form_scope(action, customer_id)
     context: dict[str, Any] = {"customer_id": customer_id, **(extra or {})}
     if request.method == "GET":
         customer = services.customer_detail(auth, customer_id)
-        form = form_class(initial={"form_token": issue_form_token(member)})
+        form = form_class(initial={"form_token": issue_form_token(member, scope)})
+        context["unsettled_writes"] = settle_unknown(auth, member, "customer", customer_id)
         return render(request, template, {**context, "customer": customer, "form": form})
 
     data = request.POST.copy()
     form = form_class(data)
 
-    def show_again(status: int, **shown: Any) -> HttpResponse:
-        data["form_token"] = issue_form_token(member)
+    def show_again(status: int, *, renew_token: bool = False, **shown: Any) -> HttpResponse:
+        if renew_token or not data.get("form_token"):
+            data["form_token"] = issue_form_token(member, scope)
         return render(request, template, {**context, "form": form, **shown}, status=status)
 
     customer, error = _read_or_error(lambda: services.customer_detail(auth, customer_id))
     if error is not None:
         return show_again(502, error=error, customer=None)
     context["customer"] = customer
+    return _validate_and_send(
+        request, form, show_again, scope, lambda: form.to_write(customer), before=customer
+    )
+
+
+def _validate_and_send(
+    request: StaffRequest,
+    form: AddressForm | DocumentsForm | CustomerEditForm | CustomerCreateForm,
+    show_again: ShowAgain,
+    scope: FormScope,
+    make_write: Callable[[], CustomerWrite],
+    *,
+    before: CustomerDetail | None = None,
+    stale: Callable[[], HttpResponse | None] = lambda: None,
+) -> HttpResponse:
+    """Validate, answer a resubmit from its token, check staleness, send once, redirect."""
     if not form.is_valid():
         return show_again(400)
-    if not redeem_form_token(member, form.cleaned_data["form_token"]):
-        return show_again(409, banner=ALREADY_SUBMITTED)
-    write = form.to_write(customer)
-    outcome = send_or_show_again(request, form, write, show_again)
+    token = form.cleaned_data["form_token"]
+    answered = answer_resubmit(request, scope, token, show_again) or stale()
+    if answered is not None:
+        return answered
+    write = make_write()
+    if write.action == "update" and not write.after:
+        messages.info(request, "Nothing changed, so nothing was sent to the gateway.")
+        return redirect("customers:detail", customer_id=write.customer_id)
+    outcome = send_or_show_again(request, form, write, show_again, form_token=token, before=before)
     if isinstance(outcome, HttpResponse):
         return outcome
+    if write.action == "create":
+        return _after_create(request, outcome, write)
     tell_saved(request, outcome, write)
-    return redirect("customers:detail", customer_id=customer_id)
+    return redirect("customers:detail", customer_id=write.customer_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -115,6 +145,7 @@ def add_address(request: StaffRequest, customer_id: str) -> HttpResponse:
     return _simple_write_view(
         request,
         customer_id,
+        action="address",
         form_class=AddressForm,
         template="customers/address_form.html",
         extra={"purpose_suggestions": ADDRESS_PURPOSE_SUGGESTIONS},
@@ -124,7 +155,11 @@ def add_address(request: StaffRequest, customer_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def add_documents(request: StaffRequest, customer_id: str) -> HttpResponse:
     return _simple_write_view(
-        request, customer_id, form_class=DocumentsForm, template="customers/documents_form.html"
+        request,
+        customer_id,
+        action="documents",
+        form_class=DocumentsForm,
+        template="customers/documents_form.html",
     )
 
 
@@ -139,15 +174,19 @@ def _editable(request: StaffRequest, customer_id: str) -> EditableCustomer:
 def edit_customer(request: StaffRequest, customer_id: str) -> HttpResponse:
     ensure_customer_writer(request)
     member = request.user
+    scope = form_scope("update", customer_id)
     template = "customers/customer_form.html"
     context: dict[str, Any] = {"mode": "edit", "customer_id": customer_id}
     if request.method == "GET":
         editable = _editable(request, customer_id)
         current = editable_values(editable)
         form = CustomerEditForm(
-            initial=edit_initial(editable, issue_form_token(member)),
+            initial=edit_initial(editable, issue_form_token(member, scope)),
             notification_types=editable.notification_types,
             current=current,
+        )
+        context["unsettled_writes"] = settle_unknown(
+            request.gateway_auth, member, "customer", customer_id
         )
         return render(request, template, {**context, "customer": editable.customer, "form": form})
 
@@ -164,58 +203,59 @@ def edit_customer(request: StaffRequest, customer_id: str) -> HttpResponse:
         )
     context["customer"] = fresh.customer if fresh is not None else None
 
-    def show_again(status: int, **shown: Any) -> HttpResponse:
-        data["form_token"] = issue_form_token(member)
+    def show_again(status: int, *, renew_token: bool = False, **shown: Any) -> HttpResponse:
+        if renew_token or not data.get("form_token"):
+            data["form_token"] = issue_form_token(member, scope)
         return render(request, template, {**context, "form": form, **shown}, status=status)
 
-    if error is not None:
+    if error is not None or fresh is None:
         return show_again(502, error=error)
-    if not form.is_valid():
-        return show_again(400)
-    if not redeem_form_token(member, form.cleaned_data["form_token"]):
-        return show_again(409, banner=ALREADY_SUBMITTED)
-    stale = stale_edit(form, fresh)
-    if stale is not None:
+
+    def stale() -> HttpResponse | None:
+        found = stale_edit(form, fresh)
+        if found is None:
+            return None
         # The officer has now seen the fresh values; a second submit may overwrite them.
         data["seen_updated"] = fresh.updated_iso
         data["seen_snapshot"] = sign_snapshot(fresh)
-        return show_again(409, stale=stale)
-    write = form.to_write(fresh)
-    if not write.after:
-        messages.info(request, "Nothing changed, so nothing was sent to the gateway.")
-        return redirect("customers:detail", customer_id=customer_id)
-    outcome = send_or_show_again(request, form, write, show_again)
-    if isinstance(outcome, HttpResponse):
-        return outcome
-    tell_saved(request, outcome, write)
-    return redirect("customers:detail", customer_id=customer_id)
+        return show_again(409, stale=found)
+
+    return _validate_and_send(
+        request,
+        form,
+        show_again,
+        scope,
+        lambda: form.to_write(fresh),
+        before=fresh.customer,
+        stale=stale,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def create_customer(request: StaffRequest) -> HttpResponse:
     ensure_customer_writer(request)
     member = request.user
+    scope = form_scope("create")
     template = "customers/customer_form.html"
     context: dict[str, Any] = {"mode": "create", "customer": None}
     if request.method == "GET":
-        form = CustomerCreateForm(initial={"form_token": issue_form_token(member)})
+        form = CustomerCreateForm(initial={"form_token": issue_form_token(member, scope)})
         return render(request, template, {**context, "form": form})
 
     data = request.POST.copy()
     form = CustomerCreateForm(data)
 
-    def show_again(status: int, **shown: Any) -> HttpResponse:
-        data["form_token"] = issue_form_token(member)
+    def show_again(status: int, *, renew_token: bool = False, **shown: Any) -> HttpResponse:
+        if renew_token or not data.get("form_token"):
+            data["form_token"] = issue_form_token(member, scope)
         return render(request, template, {**context, "form": form, **shown}, status=status)
 
-    if not form.is_valid():
-        return show_again(400)
-    if not redeem_form_token(member, form.cleaned_data["form_token"]):
-        return show_again(409, banner=ALREADY_SUBMITTED)
-    write = form.to_write()
-    outcome = send_or_show_again(request, form, write, show_again)
-    if isinstance(outcome, HttpResponse):
-        return outcome
+    return _validate_and_send(request, form, show_again, scope, form.to_write)
+
+
+def _after_create(
+    request: StaffRequest, outcome: WriteOutcome, write: CustomerWrite
+) -> HttpResponse:
     if outcome.pending is not None:
         tell_saved(request, outcome, write)
         return redirect("customers:list")

@@ -6,23 +6,26 @@ policy says so, stored as a `ChangeRequest` until a different officer approves i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from backoffice import audit
+from backoffice import audit, write_pipeline
+from backoffice.form_tokens import FormScope
 from backoffice.gateway import paths
 from backoffice.gateway.client import GatewayAuth
-from backoffice.gateway.connection import gateway_client
 from backoffice.gateway.errors import GatewayError
 from backoffice.gateway.paths import Endpoint
 from backoffice.models import StaffMember
 from backoffice.secret_fields import redact
 from backoffice.staff import StaffIdentity
+from backoffice.write_pipeline import Write
 
+from . import reconcilers
 from .models import ACTION_LABELS, ChangeRequest
+from .records import CustomerDetail
 
 ENDPOINTS: dict[str, Endpoint] = {
     "status": paths.CUSTOMER_STATUS_UPDATE,
@@ -75,10 +78,12 @@ class CustomerWrite:
 
 @dataclass(frozen=True)
 class WriteOutcome:
-    """What became of a submitted write: applied at the gateway, or held for approval."""
+    """What became of a submitted write: applied at the gateway, or held for approval.
+    `checked`: the gateway's answer was lost and reading the customer back found it applied."""
 
     answer: Any = None
     pending: ChangeRequest | None = None
+    checked: bool = False
 
 
 def ensure_customer_writer(identity: StaffIdentity) -> None:
@@ -86,31 +91,69 @@ def ensure_customer_writer(identity: StaffIdentity) -> None:
         raise WriteRefused("Your role may read customers but not change them.")
 
 
+def form_scope(action: str, customer_id: str = "") -> FormScope:
+    """What a customer write form's token is bound to."""
+    return FormScope(f"customer.{action}", "customer", customer_id)
+
+
 def submit_write(
-    auth: GatewayAuth, member: StaffMember, identity: StaffIdentity, write: CustomerWrite
+    auth: GatewayAuth,
+    member: StaffMember,
+    identity: StaffIdentity,
+    write: CustomerWrite,
+    form_token: str,
+    *,
+    before: CustomerDetail | None = None,
 ) -> WriteOutcome:
+    """Through the write pipeline: the form token, the role, four-eyes, then one send.
+
+    `before` is the customer as the officer's request read it, for reconciliation.
+    """
     from .approval_policy import approval_policy
 
-    ensure_customer_writer(identity)
-    if approval_policy().requires_approval(write):
-        return WriteOutcome(pending=request_approval(auth, member, write))
-    return WriteOutcome(answer=send_write(auth, member, write))
+    scope = form_scope(write.action, write.customer_id)
+    with write_pipeline.claim(
+        auth, member, scope, form_token, permit=lambda: ensure_customer_writer(identity)
+    ) as claimed:
+        if approval_policy().requires_approval(write):
+            change = request_approval(auth, member, write)
+            claimed.hold("It is waiting for a second officer's approval.")
+            return WriteOutcome(pending=change)
+        sent = claimed.send(pipeline_write(write, before))
+    return WriteOutcome(answer=sent.answer, checked=sent.checked)
 
 
-def send_write(auth: GatewayAuth, member: StaffMember, write: CustomerWrite) -> Any:
-    """Make the gateway call once (never retried) and leave one audit record either way."""
-    try:
-        answer = gateway_client().call(
-            ENDPOINTS[write.action], auth=auth, path_params=write.path_params, json=write.body
-        )
-    except GatewayError as error:
-        _audit_write(member, write, auth.request_id, error=error)
-        raise
-    if not write.customer_id:
+def send_write(
+    auth: GatewayAuth,
+    member: StaffMember,
+    write: CustomerWrite,
+    *,
+    once_key: str = "",
+    before: CustomerDetail | None = None,
+) -> Any:
+    """Make the gateway call once (never retried) and leave one audit record either way.
+
+    With `once_key` (an approval: "change-request:<id>") the send is claimed on that key, so a
+    lost answer is reconciled like any form's; raises `OutcomeUnknown` (a GatewayError) then.
+    """
+    if not once_key:
+        return write_pipeline.send_once(auth, member, pipeline_write(write, before))
+    scope = form_scope(write.action, write.customer_id)
+    with write_pipeline.claim_by_key(auth, member, scope, once_key) as claimed:
+        return claimed.send(pipeline_write(write, before)).answer
+
+
+def pipeline_write(write: CustomerWrite, before: CustomerDetail | None = None) -> Write:
+    return Write(
+        scope=form_scope(write.action, write.customer_id),
+        endpoint=ENDPOINTS[write.action],
+        path_params=write.path_params,
+        json=write.body,
+        summary=write.audit_summary(),
+        expect=reconcilers.expectation(write.action, write.body, write.after, before),
         # A create: the record names the customer the gateway just made.
-        write = replace(write, customer_id=created_customer_id(answer))
-    _audit_write(member, write, auth.request_id)
-    return answer
+        created_id=created_customer_id if not write.customer_id else None,
+    )
 
 
 def created_customer_id(answer: Any) -> str:
@@ -118,21 +161,6 @@ def created_customer_id(answer: Any) -> str:
     if isinstance(answer, dict) and isinstance(answer.get("customer"), dict):
         answer = answer["customer"]
     return str(answer.get("id") or "") if isinstance(answer, dict) else ""
-
-
-def _audit_write(
-    member: StaffMember, write: CustomerWrite, request_id: str, error: GatewayError | None = None
-) -> None:
-    target_id = write.customer_id or "(new)"
-    audit.record(
-        staff=member,
-        action=f"customer.{write.action}",
-        target_type="customer",
-        target_id=target_id,
-        summary=write.audit_summary(),
-        request_id=request_id,
-        error=error,
-    )
 
 
 def request_approval(auth: GatewayAuth, member: StaffMember, write: CustomerWrite) -> ChangeRequest:
@@ -207,7 +235,7 @@ def approve(
         request_id=auth.request_id,
     )
     try:
-        send_write(auth, checker, write_of(change))
+        send_write(auth, checker, write_of(change), once_key=f"change-request:{change.pk}")
     except GatewayError as error:
         change.status = ChangeRequest.Status.FAILED
         change.outcome = f"{error.title}: {error.message}"

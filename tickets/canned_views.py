@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backoffice.form_tokens import issue_form_token, redeem_form_token
+from backoffice.form_tokens import FormScope, issue_form_token
 from backoffice.gateway.errors import (
     GatewayError,
     GatewayForbidden,
@@ -29,6 +29,9 @@ from backoffice.gateway.errors import (
 from backoffice.http import StaffRequest
 from backoffice.models import StaffMember
 from backoffice.staff import ROLE_ADMIN
+from backoffice.write_forms import answer_resubmit
+from backoffice.write_pipeline import AlreadySubmitted, FormTokenRefused, StillChecking
+from backoffice.write_reconciliation import settle_unknown
 
 from . import canned_services, writes
 from .canned_forms import (
@@ -44,10 +47,6 @@ ADMIN_ONLY = (
     "Only an admin may change canned replies. You can still read them and use them "
     "when replying to a ticket."
 )
-REPLAYED = (
-    "This form was already submitted; nothing was sent again. "
-    "Check the list below before submitting once more."
-)
 
 
 def ensure_canned_writer(request: StaffRequest) -> None:
@@ -59,13 +58,17 @@ def _member(request: StaffRequest) -> StaffMember:
     return request.user
 
 
+def _token(request: StaffRequest, action: str, target_id: str = "") -> str:
+    return issue_form_token(_member(request), writes.form_scope(action, target_id))
+
+
 def _replies_url(anchor: str = "") -> str:
     return reverse("tickets:replies") + (f"#{anchor}" if anchor else "")
 
 
 def _title_form(request: StaffRequest) -> ReplyTitleForm:
     return ReplyTitleForm(
-        initial={"form_token": issue_form_token(_member(request))},
+        initial={"form_token": _token(request, "reply_title.create")},
         key="new-title",
         action_url=reverse("tickets:reply_title_create"),
     )
@@ -75,7 +78,7 @@ def _status_form(request: StaffRequest, title_id: str, status: str) -> TitleStat
     target = "INACTIVE" if status == "ACTIVE" else "ACTIVE"
     return TitleStatusForm(
         initial={
-            "form_token": issue_form_token(_member(request)),
+            "form_token": _token(request, "reply_title.status", title_id),
             "status": target,
             "seen_status": status,
         },
@@ -86,7 +89,7 @@ def _status_form(request: StaffRequest, title_id: str, status: str) -> TitleStat
 
 def _message_form(request: StaffRequest, title_id: str) -> ReplyMessageForm:
     return ReplyMessageForm(
-        initial={"form_token": issue_form_token(_member(request))},
+        initial={"form_token": _token(request, "reply_message.create", title_id)},
         key=f"message-{title_id}",
         action_url=reverse("tickets:reply_message_create", args=[title_id]),
     )
@@ -98,7 +101,7 @@ def _edit_form(
     return ReplyMessageEditForm(
         data,
         initial={
-            "form_token": issue_form_token(_member(request)),
+            "form_token": _token(request, "reply_message.update", message.id),
             "title_id": message.title_id,
             "message": message.message,
         },
@@ -127,6 +130,11 @@ def render_replies_page(
         catalog_error = error
     can_edit = request.staff.has_role(ROLE_ADMIN)
     placed = False
+    # The next view of the page reads back this person's canned writes whose answer was lost.
+    extra.setdefault(
+        "unsettled_writes",
+        settle_unknown(request.gateway_auth, _member(request), "canned_reply", None),
+    )
 
     def pick(form: CannedForm) -> CannedForm:
         nonlocal placed
@@ -194,25 +202,34 @@ def canned_replies(request: StaffRequest) -> HttpResponse:
 def _submit(
     request: StaffRequest,
     form: CannedForm,
-    send: Callable[[CannedForm], Any],
+    scope: FormScope,
+    send: Callable[[CannedForm, str], Any],
     *,
     success: str,
     anchor: Callable[[Any], str],
     editing: str = "",
 ) -> HttpResponse:
-    """Validate, redeem the token, send once; on any failure the page again with the input."""
+    """Validate, answer a resubmit from its token, send once; on any failure the page again
+    with the input and the same token."""
     data: Any = form.data  # the view passed a mutable copy of request.POST
 
-    def show_again(status: int, **extra: Any) -> HttpResponse:
-        data[form.add_prefix("form_token")] = issue_form_token(_member(request))
+    def show_again(status: int, *, renew_token: bool = False, **extra: Any) -> HttpResponse:
+        if renew_token or not data.get(form.add_prefix("form_token")):
+            data[form.add_prefix("form_token")] = issue_form_token(_member(request), scope)
         return render_replies_page(request, bound=form, editing=editing, status=status, **extra)
 
     if not form.is_valid():
         return show_again(400)
-    if not redeem_form_token(_member(request), form.cleaned_data["form_token"]):
-        return show_again(409, banner=REPLAYED)
+    token = form.cleaned_data["form_token"]
+    answered = answer_resubmit(request, scope, token, show_again)
+    if answered is not None:
+        return answered
     try:
-        answer = send(form)
+        answer = send(form, token)
+    except FormTokenRefused as refused:
+        return show_again(409, renew_token=True, banner=refused.message)
+    except (AlreadySubmitted, StillChecking) as second:
+        return show_again(409, banner=second.message)
     except GatewayUnauthorized:
         raise
     except GatewayRejected as error:
@@ -225,7 +242,7 @@ def _submit(
     except GatewayNotFound as error:
         return show_again(404, error=error)
     except GatewayError as error:
-        return show_again(502, error=error)
+        return show_again(202 if error.outcome_unknown else 502, error=error)
     messages.success(request, success)
     return redirect(_replies_url(anchor(answer)))
 
@@ -243,8 +260,9 @@ def create_title(request: StaffRequest) -> HttpResponse:
     return _submit(
         request,
         form,
-        lambda f: writes.create_reply_title(
-            request.gateway_auth, _member(request), f.cleaned_data["title"]
+        writes.form_scope("reply_title.create"),
+        lambda f, token: writes.create_reply_title(
+            request.gateway_auth, _member(request), f.cleaned_data["title"], token
         ),
         success=writes.CANNED_ACTION_LABELS["reply_title.create"] + ".",
         anchor=lambda answer: f"title-{_answered_id(answer)}" if _answered_id(answer) else "",
@@ -260,12 +278,13 @@ def set_title_status(request: StaffRequest, title_id: str) -> HttpResponse:
         action_url=reverse("tickets:reply_title_status", args=[title_id]),
     )
 
-    def send(f: CannedForm) -> Any:
+    def send(f: CannedForm, token: str) -> Any:
         return writes.set_reply_title_status(
             request.gateway_auth,
             _member(request),
             title_id,
             f.cleaned_data["status"],
+            token,
             before=f.cleaned_data.get("seen_status") or "",
         )
 
@@ -273,6 +292,7 @@ def set_title_status(request: StaffRequest, title_id: str) -> HttpResponse:
     return _submit(
         request,
         form,
+        writes.form_scope("reply_title.status", title_id),
         send,
         success="Reply title " + ("activated." if status == "ACTIVE" else "deactivated."),
         anchor=lambda answer: f"title-{title_id}",
@@ -290,8 +310,9 @@ def create_message(request: StaffRequest, title_id: str) -> HttpResponse:
     return _submit(
         request,
         form,
-        lambda f: writes.create_reply_message(
-            request.gateway_auth, _member(request), title_id, f.cleaned_data["message"]
+        writes.form_scope("reply_message.create", title_id),
+        lambda f, token: writes.create_reply_message(
+            request.gateway_auth, _member(request), title_id, f.cleaned_data["message"], token
         ),
         success=writes.CANNED_ACTION_LABELS["reply_message.create"] + ".",
         anchor=lambda answer: (
@@ -314,8 +335,9 @@ def edit_message(request: StaffRequest, message_id: str) -> HttpResponse:
     return _submit(
         request,
         form,
-        lambda f: writes.update_reply_message(
-            request.gateway_auth, _member(request), message_id, f.body()
+        writes.form_scope("reply_message.update", message_id),
+        lambda f, token: writes.update_reply_message(
+            request.gateway_auth, _member(request), message_id, f.body(), token
         ),
         success=writes.CANNED_ACTION_LABELS["reply_message.update"] + ".",
         anchor=lambda answer: f"message-{message_id}",

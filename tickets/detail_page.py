@@ -13,12 +13,13 @@ from backoffice.form_tokens import issue_form_token
 from backoffice.gateway.errors import GatewayError, GatewayUnauthorized
 from backoffice.http import StaffRequest
 from backoffice.staff_directory import StaffUser, staff_directory
+from backoffice.write_reconciliation import settle_unknown
 
 from . import canned_services, services
 from .action_forms import ACTION_FORMS, TicketActionForm
 from .message_forms import MessageForm, NoteForm
 from .services import TicketThread
-from .writes import allowed_actions
+from .writes import allowed_actions, form_scope
 
 GREETING_PLACEHOLDER = "{greeting}"
 
@@ -92,7 +93,7 @@ def render_ticket_page(
     def fresh_message_form(form_class: type[MessageForm], prefix: str) -> MessageForm:
         if isinstance(bound, form_class) and bound.prefix == prefix:
             return bound
-        initial = {"form_token": issue_form_token(member)}
+        initial = {"form_token": issue_form_token(member, form_scope(prefix, ticket.id))}
         if prefix == request.GET.get("composer", "reply") and template_text:
             initial["text"] = template_text
         return form_class(initial=initial, prefix=prefix)
@@ -106,7 +107,10 @@ def render_ticket_page(
         else:
             action_forms[action] = form_class(
                 # "Add follower" starts on me: following a ticket yourself is one click.
-                initial={"form_token": issue_form_token(member), "follower": request.staff.user_id},
+                initial={
+                    "form_token": issue_form_token(member, form_scope(action, ticket.id)),
+                    "follower": request.staff.user_id,
+                },
                 ticket_enums=enums,
                 admin=request.staff.has_role("ADMIN"),
                 staff=staff,
@@ -116,6 +120,8 @@ def render_ticket_page(
     if isinstance(bound, MessageForm):
         composer = bound.prefix or "reply"
     context = {
+        # The next view of the page reads back this person's writes whose answer was lost.
+        "unsettled_writes": settle_unknown(request.gateway_auth, member, "ticket", ticket.id),
         "thread": thread,
         "ticket": ticket,
         "customer": thread.customer,

@@ -2,33 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from backoffice.file_types import safe_media_type
-from backoffice.form_tokens import issue_form_token, redeem_form_token
+from backoffice.form_tokens import issue_form_token
 from backoffice.gateway.concurrent import read_concurrently
-from backoffice.gateway.errors import GatewayError, GatewayRejected, GatewayUnauthorized
+from backoffice.gateway.errors import (
+    GatewayError,
+    GatewayNotFound,
+    GatewayRejected,
+    GatewayUnauthorized,
+)
 from backoffice.http import StaffRequest
-from backoffice.staff_directory import staff_directory
+from backoffice.staff_directory import StaffUser, staff_directory
+from backoffice.write_forms import ShowAgain, answer_resubmit, render_form_alone
+from backoffice.write_pipeline import AlreadySubmitted, FormTokenRefused, Sent, StillChecking
 
 from . import services
-from .action_forms import ACTION_FORMS
+from .action_forms import ACTION_FORMS, TicketActionForm
 from .detail_page import render_ticket_page
 from .message_forms import MessageForm, NoteForm, sign_uploaded
+from .records import Ticket
+from .services import TicketEnums
 from .writes import (
     ACTION_LABELS,
     TicketWrite,
     TicketWriteRefused,
     ensure_allowed,
+    form_scope,
+    send_message,
     send_ticket_write,
-    upload_files,
 )
 
 
@@ -38,78 +50,160 @@ def ticket_detail(request: StaffRequest, ticket_id: str) -> HttpResponse:
     return render_ticket_page(request, thread)
 
 
+# A write that was refused, answered from its token, or failed: the form again, typed input kept.
+ANSWERED_ON_THE_FORM = (
+    TicketWriteRefused,
+    FormTokenRefused,
+    AlreadySubmitted,
+    StillChecking,
+    GatewayError,
+)
+
+
+def _read_failed(error: GatewayError) -> bool:
+    """A read failure the form is kept through (not a sign-out, not an unknown ticket)."""
+    return not isinstance(error, GatewayUnauthorized | GatewayNotFound)
+
+
 @require_POST
 def post_message(request: StaffRequest, ticket_id: str, kind: str) -> HttpResponse:
     """Send a reply or add an internal note, uploading its files first."""
     if kind not in ("reply", "note"):
         raise Http404("No such message kind.")
-    thread = services.ticket_thread(request.gateway_auth, ticket_id)
+    form_class = MessageForm if kind == "reply" else NoteForm
+    data = request.POST.copy()
+    form = form_class(data, request.FILES, prefix=kind)
+    scope = form_scope(kind, ticket_id)
+    chosen = [f.name or "" for f in request.FILES.getlist(f"{kind}-attachments")]
+    # Files the gateway already holds for this message, from this try or an earlier one.
+    kept: list[dict[str, str]] = []
+
+    def files_shown() -> dict[str, Any]:
+        data[f"{kind}-uploaded"] = sign_uploaded(kept) if kept else ""
+        kept_names = [f["name"] for f in kept]
+        return {
+            "chosen_files": [name for name in chosen if name not in kept_names],
+            "kept_files": kept_names,
+        }
+
+    try:
+        thread = services.ticket_thread(request.gateway_auth, ticket_id)
+    except GatewayError as error:
+        if not _read_failed(error):
+            raise
+        form.is_valid()
+        kept.extend(form.cleaned_data.get("uploaded") or [])
+        return render_form_alone(
+            request,
+            form,
+            heading=f"{'Reply' if kind == 'reply' else 'Internal note'} · ticket {ticket_id}",
+            back_url=reverse("tickets:detail", args=[ticket_id]),
+            error=error,
+            **files_shown(),
+        )
     try:
         ensure_allowed(request.staff, thread.ticket, kind)
     except TicketWriteRefused as refusal:
         raise PermissionDenied(str(refusal)) from refusal
-    form_class = MessageForm if kind == "reply" else NoteForm
-    data = request.POST.copy()
-    form = form_class(data, request.FILES, prefix=kind)
-    chosen = [f.name for f in request.FILES.getlist(f"{kind}-attachments")]
-    # Files the gateway already holds for this message, from this try or an earlier one.
-    kept: list[dict[str, str]] = []
 
-    def show_again(status: int, **extra: object) -> HttpResponse:
-        data[f"{kind}-form_token"] = issue_form_token(request.user)
-        data[f"{kind}-uploaded"] = sign_uploaded(kept) if kept else ""
-        kept_names = [f["name"] for f in kept]
-        to_select_again = [name for name in chosen if name not in kept_names]
+    def show_again(status: int, *, renew_token: bool = False, **extra: object) -> HttpResponse:
+        if renew_token or not data.get(f"{kind}-form_token"):
+            data[f"{kind}-form_token"] = issue_form_token(request.user, scope)
         return render_ticket_page(
-            request,
-            thread,
-            bound=form,
-            status=status,
-            chosen_files=to_select_again,
-            kept_files=kept_names,
-            **extra,
+            request, thread, bound=form, status=status, **files_shown(), **extra
         )
 
     if not form.is_valid():
         kept.extend(form.cleaned_data.get("uploaded") or [])
         return show_again(400)
     kept.extend(form.cleaned_data["uploaded"])
-    if not redeem_form_token(request.user, form.cleaned_data["form_token"]):
-        return show_again(409, banner="This message was already sent; nothing was sent again.")
-    member = request.user
+    token = form.cleaned_data["form_token"]
+    answered = answer_resubmit(request, scope, token, show_again)
+    if answered is not None:
+        return answered
     try:
-        if form.cleaned_data["attachments"]:
-            new_files = upload_files(
-                request.gateway_auth,
-                member,
-                ticket_id,
-                form.cleaned_data["attachments"],
-            )
-            kept.extend({"id": f.id, "name": f.file_name} for f in new_files)
-        text_field = "message" if kind == "reply" else "note"
-        send_ticket_write(
+        sent = send_message(
             request.gateway_auth,
-            member,
+            request.user,
             request.staff,
-            thread.ticket,
-            TicketWrite(
-                kind,
-                ticket_id,
-                {text_field: form.cleaned_data["text"], "fileIds": [f["id"] for f in kept]},
-                {"files": [f["name"] for f in kept]},
-            ),
+            thread,
+            kind,
+            token,
+            text=form.cleaned_data["text"],
+            attachments=form.cleaned_data["attachments"],
+            kept=kept,
         )
-    except TicketWriteRefused as refusal:
-        return show_again(403, banner=str(refusal))
-    except GatewayUnauthorized:
-        raise
-    except GatewayRejected as error:
-        form.add_error(None, f"{error.title}: {error.message}")
-        return show_again(400, error=error)
-    except GatewayError as error:
-        return show_again(502, error=error)
-    messages.success(request, ACTION_LABELS[kind] + ".")
+    except ANSWERED_ON_THE_FORM as failure:
+        return _answer_failure(failure, form, show_again)
+    _tell_saved(request, kind, sent)
     return redirect("tickets:detail", ticket_id=ticket_id)
+
+
+def _answer_failure(
+    failure: Exception, form: MessageForm | TicketActionForm, show_again: ShowAgain
+) -> HttpResponse:
+    """What a write that was not (known to be) applied answers: the form again, typed input
+    and the same token kept, with a banner that says truthfully what happened."""
+    if isinstance(failure, TicketWriteRefused):
+        return show_again(403, banner=str(failure))
+    if isinstance(failure, FormTokenRefused):
+        return show_again(409, renew_token=True, banner=failure.message)
+    if isinstance(failure, AlreadySubmitted | StillChecking):
+        return show_again(409, banner=failure.message)
+    if isinstance(failure, GatewayError) and not isinstance(failure, GatewayUnauthorized):
+        # A sign-out is not answered on the form: the person must sign in again.
+        if isinstance(failure, GatewayRejected):
+            form.add_error(None, f"{failure.title}: {failure.message}")
+            for field, problems in failure.field_errors.items():
+                for problem in problems:
+                    form.add_error(None, f"{field}: {problem}")
+            return show_again(400, error=failure)
+        return show_again(202 if failure.outcome_unknown else 502, error=failure)
+    raise failure
+
+
+def _tell_saved(request: StaffRequest, action: str, sent: Sent) -> None:
+    if sent.checked:
+        messages.success(
+            request,
+            f"{ACTION_LABELS[action]}. The gateway's answer was lost on the way back; "
+            "reading the ticket back confirmed it was saved.",
+        )
+    else:
+        messages.success(request, ACTION_LABELS[action] + ".")
+
+
+def _unread_ticket(ticket_id: str) -> Ticket:
+    """Stands in for a ticket that could not be read, so its action form can be shown again."""
+    return Ticket(
+        id=ticket_id,
+        title="",
+        description="",
+        status="",
+        priority="",
+        category="",
+        customer_id="",
+        created_by="",
+        assignee_id="",
+        followers=(),
+        escalated=False,
+        start_date=None,
+        created_at=None,
+        updated_at=None,
+        closed_at=None,
+    )
+
+
+def _posted_choices(data: QueryDict, action: str) -> tuple[TicketEnums, dict[str, StaffUser]]:
+    """The values posted, as the only choices: an action form shown without the gateway."""
+
+    def posted(name: str) -> tuple[str, ...]:
+        value = data.get(f"{action}-{name}", "")
+        return (value,) if value else ()
+
+    people = posted("assignee") + posted("follower")
+    staff = {person: StaffUser(person, person, "", ("ADMIN", "ASSIGNEE")) for person in people}
+    return TicketEnums(posted("status"), posted("priority"), posted("category")), staff
 
 
 @require_POST
@@ -117,49 +211,58 @@ def ticket_action(request: StaffRequest, ticket_id: str, action: str) -> HttpRes
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
         raise Http404("No such ticket action.")
-    thread = services.ticket_thread(request.gateway_auth, ticket_id)
+    auth = request.gateway_auth
+    data = request.POST.copy()
+    scope = form_scope(action, ticket_id)
+    admin = request.staff.has_role("ADMIN")
+    try:
+        thread = services.ticket_thread(auth, ticket_id)
+        ticket_enums, staff = services.ticket_enums(auth), staff_directory(auth)
+    except GatewayError as error:
+        if not _read_failed(error):
+            raise
+        enums, people = _posted_choices(data, action)
+        alone = form_class(
+            data, ticket_enums=enums, admin=admin, staff=people, ticket=_unread_ticket(ticket_id)
+        )
+        return render_form_alone(
+            request,
+            alone,
+            heading=f"{form_class.title} · ticket {ticket_id}",
+            back_url=reverse("tickets:detail", args=[ticket_id]),
+            error=error,
+        )
     try:
         ensure_allowed(request.staff, thread.ticket, action)
     except TicketWriteRefused as refusal:
         raise PermissionDenied(str(refusal)) from refusal
-    data = request.POST.copy()
     form = form_class(
-        data,
-        ticket_enums=services.ticket_enums(request.gateway_auth),
-        admin=request.staff.has_role("ADMIN"),
-        staff=staff_directory(request.gateway_auth),
-        ticket=thread.ticket,
+        data, ticket_enums=ticket_enums, admin=admin, staff=staff, ticket=thread.ticket
     )
 
-    def show_again(status: int, **extra: object) -> HttpResponse:
-        data[f"{action}-form_token"] = issue_form_token(request.user)
+    def show_again(status: int, *, renew_token: bool = False, **extra: object) -> HttpResponse:
+        if renew_token or not data.get(f"{action}-form_token"):
+            data[f"{action}-form_token"] = issue_form_token(request.user, scope)
         return render_ticket_page(request, thread, bound=form, status=status, **extra)
 
     if not form.is_valid():
         return show_again(400)
-    if not redeem_form_token(request.user, form.cleaned_data["form_token"]):
-        return show_again(409, banner="This form was already submitted; nothing was sent again.")
+    token = form.cleaned_data["form_token"]
+    answered = answer_resubmit(request, scope, token, show_again)
+    if answered is not None:
+        return answered
     try:
-        send_ticket_write(
-            request.gateway_auth,
+        sent = send_ticket_write(
+            auth,
             request.user,
             request.staff,
             thread.ticket,
             TicketWrite(action, ticket_id, form.body()),
+            token,
         )
-    except TicketWriteRefused as refusal:
-        return show_again(403, banner=str(refusal))
-    except GatewayUnauthorized:
-        raise
-    except GatewayRejected as error:
-        form.add_error(None, f"{error.title}: {error.message}")
-        for field, problems in error.field_errors.items():
-            for problem in problems:
-                form.add_error(None, f"{field}: {problem}")
-        return show_again(400, error=error)
-    except GatewayError as error:
-        return show_again(502, error=error)
-    messages.success(request, ACTION_LABELS[action] + ".")
+    except ANSWERED_ON_THE_FORM as failure:
+        return _answer_failure(failure, form, show_again)
+    _tell_saved(request, action, sent)
     return redirect("tickets:detail", ticket_id=ticket_id)
 
 

@@ -13,6 +13,7 @@ from responses import matchers
 from backoffice.form_tokens import issue_form_token
 from backoffice.models import AuditRecord, StaffMember
 from customers.models import ChangeRequest
+from customers.writes import form_scope
 from tests.conftest import TENANT
 from tests.customers.test_customer_detail_view import (
     CUSTOMER_ID,
@@ -43,7 +44,8 @@ def post_action(
     client: Client, username: str, action: str, data: dict[str, str], *, token: str | None = None
 ) -> Any:
     member = StaffMember.objects.get(gateway_user_id=f"u-{username}")
-    form = {**SEEN, "form_token": token or issue_form_token(member), **data}
+    scope = form_scope(action, CUSTOMER_ID)
+    form = {**SEEN, "form_token": token or issue_form_token(member, scope), **data}
     return client.post(f"/customers/{CUSTOMER_ID}/actions/{action}/", form)
 
 
@@ -181,7 +183,9 @@ def test_leaving_a_pep_match_needs_approval_but_reaching_one_does_not(
             "seen_pep": "match",
             "pep": "falsepositive",
             "comment": "Namesake",
-            "form_token": issue_form_token(StaffMember.objects.get(gateway_user_id="u-bob")),
+            "form_token": issue_form_token(
+                StaffMember.objects.get(gateway_user_id="u-bob"), form_scope("pep", CUSTOMER_ID)
+            ),
         },
     )
     assert response.status_code == 302
@@ -261,12 +265,14 @@ def test_a_double_submit_reaches_the_gateway_once(
 ) -> None:
     register_profile(gateway, customer=current_customer())
     gateway.post(DETAIL + "/kycConfirmation", json=current_customer())
-    token = issue_form_token(StaffMember.objects.get(gateway_user_id="u-bob"))
+    token = issue_form_token(
+        StaffMember.objects.get(gateway_user_id="u-bob"), form_scope("kyc", CUSTOMER_ID)
+    )
     first = post_action(bob, "bob", "kyc", {"kyc": "pending", "comment": "a"}, token=token)
     second = post_action(bob, "bob", "kyc", {"kyc": "pending", "comment": "a"}, token=token)
     assert first.status_code == 302
     assert second.status_code == 409
-    assert "already submitted" in html(second)
+    assert "Already saved; nothing was sent again." in html(second)
     assert len(writes_sent(gateway)) == 1
 
 
@@ -276,7 +282,9 @@ def test_a_token_issued_to_someone_else_is_refused(
     sign_in("alice")
     bob = sign_in("bob")
     register_profile(gateway, customer=current_customer())
-    alices = issue_form_token(StaffMember.objects.get(gateway_user_id="u-alice"))
+    alices = issue_form_token(
+        StaffMember.objects.get(gateway_user_id="u-alice"), form_scope("kyc", CUSTOMER_ID)
+    )
     response = post_action(bob, "bob", "kyc", {"kyc": "pending"}, token=alices)
     assert response.status_code == 409
     assert writes_sent(gateway) == []

@@ -275,8 +275,12 @@ def multipart_parts(request: Any) -> list[dict[str, Any]]:
     return parts
 
 
-def form_token(username: str) -> str:
-    return issue_form_token(StaffMember.objects.get(gateway_user_id=f"u-{username}"))
+def form_token(username: str, action: str, target_id: str = "") -> str:
+    """A form token as the page issues it to this person for this ticket (or canned) action."""
+    from tickets.writes import form_scope
+
+    member = StaffMember.objects.get(gateway_user_id=f"u-{username}")
+    return issue_form_token(member, form_scope(action, target_id))
 
 
 def textarea(page: str, name: str) -> str:

@@ -55,7 +55,7 @@ def send(
         f"{PAGE}{kind}/send/",
         {
             f"{kind}-text": text,
-            f"{kind}-form_token": form_token(username),
+            f"{kind}-form_token": form_token(username, kind, TICKET_ID),
             f"{kind}-attachments": files,
         },
     )
@@ -198,7 +198,7 @@ def test_a_double_submitted_reply_with_files_uploads_them_once(
     register_ticket_page(gateway)
     gateway.post(UPLOAD, json=uploaded_answer("a.txt"))
     gateway.post(ticket_url(suffix="/assignee-reply"), json=reply_json("r-00010", "2026-11-05"))
-    token = form_token("carol")
+    token = form_token("carol", "reply", TICKET_ID)
     for expected in (302, 409):
         response = carol.post(
             f"{PAGE}reply/send/",

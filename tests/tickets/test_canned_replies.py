@@ -119,11 +119,23 @@ WRITES: list[tuple[Any, ...]] = [
 WRITE_IDS = [write[0] for write in WRITES]
 
 
+def canned_token(username: str, prefix: str) -> str:
+    """The token the replies page issues for the form with this prefix."""
+    kind, _, target = prefix.partition("-")
+    action = {
+        "new": "reply_title.create",
+        "status": "reply_title.status",
+        "message": "reply_message.create",
+        "edit": "reply_message.update",
+    }[kind]
+    return form_token(username, action, "" if kind == "new" else target)
+
+
 def post_write(
     client: Client, username: str, write: tuple[Any, ...], *, token: str | None = None
 ) -> Any:
     _, url, fields, prefix = write[:4]
-    data = {**fields, f"{prefix}-form_token": token or form_token(username)}
+    data = {**fields, f"{prefix}-form_token": token or canned_token(username, prefix)}
     return client.post(url, data)
 
 
@@ -279,7 +291,7 @@ def test_an_empty_title_is_caught_before_anything_is_sent(
     register_catalog(gateway)
     response = alice.post(
         "/tickets/replies/titles/",
-        {"new-title-title": "   ", "new-title-form_token": form_token("alice")},
+        {"new-title-title": "   ", "new-title-form_token": canned_token("alice", "new-title")},
     )
     assert response.status_code == 400
     assert "This field is required." in html(response)
@@ -377,12 +389,12 @@ def test_submitting_the_same_form_twice_sends_once(
     method, url, _, answer = write[4], write[5], write[6], write[7]
     gateway.add(method, url, json=answer)
     register_catalog(gateway)
-    token = form_token("alice")
+    token = canned_token("alice", write[3])
     first = post_write(alice, "alice", write, token=token)
     second = post_write(alice, "alice", write, token=token)
     assert first.status_code == 302
     assert second.status_code == 409
-    assert "already submitted; nothing was sent again" in html(second)
+    assert "Already saved; nothing was sent again." in html(second)
     assert len(writes_sent(gateway)) == 1
     assert AuditRecord.objects.count() == 1
 
@@ -392,7 +404,7 @@ def test_a_token_issued_to_someone_else_is_refused(
 ) -> None:
     sign_in("bob")
     register_catalog(gateway)
-    response = post_write(alice, "alice", WRITES[0], token=form_token("bob"))
+    response = post_write(alice, "alice", WRITES[0], token=canned_token("bob", WRITES[0][3]))
     assert response.status_code == 409
     assert writes_sent(gateway) == []
 

@@ -46,7 +46,7 @@ def post_message(
 ) -> Any:
     data: dict[str, Any] = {
         f"{kind}-text": text,
-        f"{kind}-form_token": token or form_token(username),
+        f"{kind}-form_token": token or form_token(username, kind, ticket_id),
     }
     if attachments:
         data[f"{kind}-attachments"] = attachments
@@ -63,7 +63,7 @@ def post_action(
     ticket_id: str = TICKET_ID,
 ) -> Any:
     data = {f"{action}-{name}": value for name, value in fields.items()}
-    data[f"{action}-form_token"] = token or form_token(username)
+    data[f"{action}-form_token"] = token or form_token(username, action, ticket_id)
     return client.post(f"/tickets/{ticket_id}/actions/{action}/", data)
 
 
@@ -139,7 +139,7 @@ def test_after_a_reply_the_page_says_it_was_sent(
     gateway.post(ticket_url(suffix="/assignee-reply"), json=reply_json("r-00010", "2026-11-05"))
     response = carol.post(
         f"{PAGE}reply/send/",
-        {"reply-text": "Done.", "reply-form_token": form_token("carol")},
+        {"reply-text": "Done.", "reply-form_token": form_token("carol", "reply", TICKET_ID)},
         follow=True,
     )
     assert response.redirect_chain == [(PAGE, 302)]
@@ -457,7 +457,7 @@ def test_a_tampered_list_of_kept_files_is_refused_and_nothing_is_sent(
         f"/tickets/{TICKET_ID}/reply/send/",
         {
             "reply-text": "Hi",
-            "reply-form_token": form_token("carol"),
+            "reply-form_token": form_token("carol", "reply", TICKET_ID),
             "reply-uploaded": '[{"id": "f-99999", "name": "someone-elses.pdf"}]',
         },
     )
@@ -496,12 +496,12 @@ def test_a_double_submitted_reply_reaches_the_gateway_once(
 ) -> None:
     register_ticket_page(gateway)
     gateway.post(ticket_url(suffix="/assignee-reply"), json=reply_json("r-00010", "2026-11-05"))
-    token = form_token("carol")
+    token = form_token("carol", "reply", TICKET_ID)
     first = post_message(carol, "carol", "reply", "Once only", token=token)
     second = post_message(carol, "carol", "reply", "Once only", token=token)
     assert first.status_code == 302
     assert second.status_code == 409
-    assert "This message was already sent; nothing was sent again." in html(second)
+    assert "Already saved; nothing was sent again." in html(second)
     assert textarea(html(second), "reply-text") == "Once only"
     assert len(writes_sent(gateway)) == 1
     assert AuditRecord.objects.count() == 1
@@ -512,11 +512,11 @@ def test_a_double_submitted_action_reaches_the_gateway_once(
 ) -> None:
     register_ticket_page(gateway)
     gateway.put(ticket_url(suffix="/admin-complete"), json=ticket_json(status="COMPLETED"))
-    token = form_token("alice")
+    token = form_token("alice", "complete", TICKET_ID)
     assert post_action(alice, "alice", "complete", {}, token=token).status_code == 302
     second = post_action(alice, "alice", "complete", {}, token=token)
     assert second.status_code == 409
-    assert "already submitted" in html(second)
+    assert "Already saved; nothing was sent again." in html(second)
     assert len(writes_sent(gateway)) == 1
 
 
@@ -526,7 +526,9 @@ def test_a_form_token_issued_to_someone_else_is_refused(
     sign_in("alice")
     carol = sign_in("carol")
     register_ticket_page(gateway)
-    response = post_message(carol, "carol", "reply", "Hi", token=form_token("alice"))
+    response = post_message(
+        carol, "carol", "reply", "Hi", token=form_token("alice", "reply", TICKET_ID)
+    )
     assert response.status_code == 409
     assert writes_sent(gateway) == []
 
@@ -545,7 +547,7 @@ def test_writes_require_the_csrf_token(
             "reply-text": "hi",
             "note-text": "hi",
             "status-status": "OPEN",
-            "reply-form_token": form_token("carol"),
+            "reply-form_token": form_token("carol", "reply", TICKET_ID),
         },
     )
     assert response.status_code == 403
