@@ -239,7 +239,7 @@ def test_a_form_submitted_twice_changes_the_customer_once(
 
     assert first.status_code == 302
     assert second.status_code == 409
-    assert "This form was already submitted; nothing was sent again." in second.text
+    assert "Already saved; nothing was sent again." in second.text
     assert fields["comment"] in second.text  # what was typed is still in the form
     revisions = _customer(desk, PLAIN)["revisions"]
     assert [revision["comment"] for revision in revisions] == [fields["comment"]]

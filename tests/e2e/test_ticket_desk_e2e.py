@@ -89,7 +89,7 @@ def test_carols_reply_with_an_attachment_reaches_the_gateway_once(
 
     assert "Reply sent." in toasts(page)
     assert second.status_code == 409
-    assert "This message was already sent; nothing was sent again." in second.text
+    assert "Already saved; nothing was sent again." in second.text
     replies = _thread(desk, CAROLS, "replies")
     assert replies[: len(replies_before)] == replies_before
     (reply,) = replies[len(replies_before) :]
