@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.core import signing
@@ -159,3 +160,17 @@ def unknown_outcomes(
     if target_id is not None:
         rows = rows.filter(target_id=target_id)
     return list(rows.order_by("used_at", "pk"))
+
+
+def give_up_on_abandoned(
+    staff: StaffMember, target_type: str, target_id: str | None, *, older_than_seconds: float
+) -> int:
+    """Forms left in flight longer than any send can take (the process died mid-send) become
+    "outcome unknown", so a read-back settles them instead of blocking the form for ever."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    rows = FormToken.objects.filter(
+        staff=staff, target_type=target_type, state=State.IN_FLIGHT, updated_at__lt=cutoff
+    )
+    if target_id is not None:
+        rows = rows.filter(target_id=target_id)
+    return rows.update(state=State.OUTCOME_UNKNOWN, updated_at=timezone.now())

@@ -101,6 +101,10 @@ def settle_unknown(
 ) -> list[FormToken]:
     """Reconcile this person's writes of unknown outcome on a target (None: any of that type);
     returns those still unknown."""
+    longest_send = settings.GATEWAY_CONNECT_TIMEOUT + settings.GATEWAY_READ_TIMEOUT + 30
+    form_tokens.give_up_on_abandoned(
+        member, target_type, target_id, older_than_seconds=longest_send
+    )
     still_unknown = []
     for row in form_tokens.unknown_outcomes(member, target_type, target_id):
         if reconcile(auth, member, row) is Verdict.UNKNOWN:

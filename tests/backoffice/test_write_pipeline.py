@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import requests
 import responses
+from django.utils import timezone
 
 from backoffice import form_tokens, write_pipeline
 from backoffice.form_tokens import FormScope, issue_form_token, token_state
@@ -264,3 +266,18 @@ def test_of_two_resends_of_a_failed_form_only_one_claims_it(
     with pytest.raises(AlreadySubmitted):
         form_tokens.claim_for_sending(bob, SCOPE, token, request_id="third")
     assert FormToken.objects.get().request_id == "second"
+
+
+def test_a_form_left_in_flight_by_a_dead_process_is_read_back_instead_of_blocked(
+    bob: StaffMember, gateway: responses.RequestsMock
+) -> None:
+    token = issue_form_token(bob, SCOPE)
+    form_tokens.claim_for_sending(bob, SCOPE, token, request_id="died")
+    FormToken.objects.update(updated_at=timezone.now() - timedelta(minutes=5))
+    gateway.get(THING, json={"value": "blue"})
+    FormToken.objects.update(expectation={"value": "blue"})
+    with pytest.raises(AlreadySubmitted) as second:
+        write_pipeline.submit(auth(), bob, write(), token)
+    assert second.value.message.startswith("Already saved")
+    assert outcomes() == ["reconciled: applied"]
+    assert sends(gateway) == 0
