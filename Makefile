@@ -32,6 +32,7 @@ format: install
 
 test: install
 	bin/ensure-chromium
+	bin/ensure-services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

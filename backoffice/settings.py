@@ -7,6 +7,7 @@ import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from backoffice import serving
 from backoffice.secret_key import weakness as secret_key_weakness
 
 # Lets Django's generic classes (BaseFormSet[...] and friends) be subscripted at run time.
@@ -76,16 +77,40 @@ TEMPLATES = [
     },
 ]
 
+# SQLite and a per-process cache by default (`make demo`, one process); PostgreSQL and Redis
+# when several processes or nodes serve together (README, "Production").
 DATABASES = {
     "default": env.db(
         "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'backoffice.sqlite3'}"
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_POOL", default=True
+):
+    # One pool per process: a request holds one connection, so threads is all it can use.
+    # PostgreSQL then sees at most processes x threads connections from each node.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=serving.worker_threads()),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+    }
+    # The pool checks a connection before lending it: a restarted server costs no failed request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://backoffice")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that stops answering must cost a request seconds, not the worker's whole timeout.
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": 2.0,
+        "socket_timeout": 2.0,
+        "health_check_interval": 30,
+        **CACHES["default"].get("OPTIONS", {}),
+    }
 
 AUTH_USER_MODEL = "backoffice.StaffMember"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:list"
+# Sessions live in the database, read through the cache: every process and node sees them when
+# both are shared (PostgreSQL + Redis).
 SESSION_ENGINE = "backoffice.session_store"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
