@@ -21,7 +21,6 @@ print(json.dumps({
     "engine": database["ENGINE"],
     "pool": database["OPTIONS"].get("pool"),
     "cache": settings.CACHES["default"]["BACKEND"],
-    "session": settings.SESSION_ENGINE,
 }))
 """
 
@@ -59,7 +58,6 @@ def test_the_production_profile_pools_one_connection_per_thread_and_shares_the_c
         "engine": "django.db.backends.postgresql",
         "pool": {"min_size": 1, "max_size": 6, "timeout": 10.0},
         "cache": "django.core.cache.backends.redis.RedisCache",
-        "session": "django.contrib.sessions.backends.cached_db",
     }
     # What one process puts in the cache, another reads.
     written = manage(
