@@ -466,6 +466,21 @@ def add_documents(request: Request) -> dict[str, Any]:
     return {"documents": stored}
 
 
+OFFICER_ROLES = frozenset({"ADMIN", "COMPLIANCE"})
+
+
+def officers_only(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
+    """Customer writes are for compliance officers and admins; a support agent only reads."""
+
+    def guarded(request: Request) -> Any:
+        if not OFFICER_ROLES & set(request.user.roles):
+            raise forbidden("Only a COMPLIANCE officer or an ADMIN may change customers")
+        return handler(request)
+
+    guarded.__name__ = handler.__name__
+    return guarded
+
+
 def register(router: Router) -> None:
     add = router.add
     add("POST", BASE + "/getByCustomerStatus/{customerStatus}", by_status)
@@ -478,12 +493,12 @@ def register(router: Router) -> None:
     add("GET", BASE + "/{customerId}/documents/{purpose}", documents_by_purpose)
     add("GET", BASE + "/{customerId}/sepaId", customer_sepa_id)
     add("GET", BASE + "/{customerId}/sepaId/{communicationChannel}", customer_sepa_id_for_channel)
-    add("POST", BASE + "/update/{customerId}/status/{status}", update_status)
-    add("POST", BASE + "/{customerId}/kycConfirmation", update_kyc)
-    add("POST", BASE + "/{customerId}/pepCheckStatus", update_pep)
-    add("POST", BASE + "/{customerId}/revisions", add_revision)
-    add("POST", BASE + "/create", create)
-    add("POST", BASE + "/createList", create_list)
-    add("PUT", BASE + "/update/{customerId}", update)
-    add("POST", BASE + "/{customerId}/address", add_address)
-    add("POST", BASE + "/{customerId}/documents", add_documents)
+    add("POST", BASE + "/update/{customerId}/status/{status}", officers_only(update_status))
+    add("POST", BASE + "/{customerId}/kycConfirmation", officers_only(update_kyc))
+    add("POST", BASE + "/{customerId}/pepCheckStatus", officers_only(update_pep))
+    add("POST", BASE + "/{customerId}/revisions", officers_only(add_revision))
+    add("POST", BASE + "/create", officers_only(create))
+    add("POST", BASE + "/createList", officers_only(create_list))
+    add("PUT", BASE + "/update/{customerId}", officers_only(update))
+    add("POST", BASE + "/{customerId}/address", officers_only(add_address))
+    add("POST", BASE + "/{customerId}/documents", officers_only(add_documents))

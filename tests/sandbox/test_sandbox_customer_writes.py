@@ -191,3 +191,28 @@ def test_writes_to_another_tenants_customer_are_403(client: GatewayClient) -> No
     )
     assert response.status_code == 403
     assert client.get(f"{CUSTOMERS}/c-02201", user="dave").json() == before
+
+
+def test_a_support_agent_may_read_customers_but_not_change_them(client: GatewayClient) -> None:
+    before = _detail(client, "c-00120")
+    assert client.get(f"{CUSTOMERS}/c-00120", user="carol").json() == before
+    address = {"addressPurpose": "postal", "address": {"country": "GR", "city": "Patras"}}
+    documents = client.get(f"{CUSTOMERS}/c-00120/documents").json()["documents"]
+    writes: list[tuple[str, str, Any]] = [
+        ("POST", "/update/c-00120/status/dispute", {}),
+        ("POST", "/c-00120/kycConfirmation", {"kycConfirmation": "confirmed"}),
+        ("POST", "/c-00120/pepCheckStatus", {"pepCheckStatus": "clear"}),
+        ("POST", "/c-00120/revisions", {"comment": "x", "changes": {"email": "a@b.c"}}),
+        ("POST", "/create", _new_person()),
+        ("POST", "/createList", {"customers": [_new_person()]}),
+        ("PUT", "/update/c-00120", {"customerName": "Renamed"}),
+        ("POST", "/c-00120/address", address),
+        ("POST", "/c-00120/documents", {"documents": documents[:1]}),
+    ]
+    for method, path, body in writes:
+        response = client.call(method, CUSTOMERS + path, json=body, user="carol")
+        assert response.status_code == 403, (path, response.text)
+        assert "COMPLIANCE" in response.json()["message"]
+    assert _detail(client, "c-00120") == before
+    allowed = client.post(f"{CUSTOMERS}/update/c-00120/status/dispute", json={}, user="alice")
+    assert allowed.status_code == 200
