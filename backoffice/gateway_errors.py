@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from .gateway.errors import GatewayError, GatewayForbidden, GatewayNotFound
+from .gateway.errors import GatewayBusy, GatewayError, GatewayForbidden, GatewayNotFound
 from .http import StaffRequest
 
 
@@ -16,8 +16,14 @@ def render_gateway_error(
         status = 404
     elif isinstance(error, GatewayForbidden):
         status = 403
+    elif isinstance(error, GatewayBusy):
+        status = 503
     context = {"error": error}
     if request.htmx:
-        return render(request, "_gateway_error.html", context, status=status)
-    template = "404.html" if status == 404 else "gateway_error.html"
-    return render(request, template, context, status=status)
+        response = render(request, "_gateway_error.html", context, status=status)
+    else:
+        template = "404.html" if status == 404 else "gateway_error.html"
+        response = render(request, template, context, status=status)
+    if isinstance(error, GatewayBusy):
+        response["Retry-After"] = str(error.retry_after_seconds)
+    return response

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
 
+from .. import deadline
 from . import errors
+from .in_flight import InFlightLimit
 from .paths import Endpoint
 
 logger = logging.getLogger("backoffice.gateway")
@@ -36,6 +41,8 @@ class ClientSettings:
     pool_size: int
     read_retries: int
     retry_backoff: float
+    max_in_flight: int = 6
+    busy_wait: float = 0.05
 
 
 class GatewayClient:
@@ -47,6 +54,10 @@ class GatewayClient:
         )
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        self.in_flight = InFlightLimit(settings.max_in_flight, settings.busy_wait)
+        # The pool blocks when all its connections are out, and requests offers no timeout for
+        # that wait; taking one of these first bounds it by the page's deadline.
+        self._connections = threading.BoundedSemaphore(settings.pool_size)
 
     def call(
         self,
@@ -64,8 +75,10 @@ class GatewayClient:
     ) -> Any:
         """Make one gateway call and return its decoded JSON (or the response when `raw`).
 
-        Reads are retried with backoff after connection failures, timeouts and 502/503/504;
-        writes never are, because the gateway may already have acted on them.
+        Every call shares the page's deadline. Reads are retried with backoff after a failed
+        connect or a 502/503/504, while the deadline allows; never after a read timeout (a
+        gateway that did not answer in time will not answer the same read faster), and writes
+        never are, because the gateway may already have acted on them.
         """
         url = self.settings.base_url + endpoint.path(**(path_params or {}))
         request_id = auth.request_id if auth else request_id
@@ -89,9 +102,10 @@ class GatewayClient:
                     data=data,
                 )
             except errors.GatewayError as failure:
-                if attempt == attempts or not is_transient(failure):
+                backoff = self.settings.retry_backoff * 2 ** (attempt - 1)
+                if attempt == attempts or not is_transient(failure) or not _time_for(backoff):
                     raise
-                time.sleep(self.settings.retry_backoff * 2 ** (attempt - 1))
+                time.sleep(backoff)
                 continue
             return response if raw else decode_json(response, request_id)
         raise AssertionError("unreachable: the last attempt returns or raises")
@@ -105,19 +119,17 @@ class GatewayClient:
         attempt: int,
         **body: Any,
     ) -> requests.Response:
-        started = time.perf_counter()
-        try:
-            response = self.session.request(
-                endpoint.method,
-                url,
-                headers=headers,
-                timeout=(self.settings.connect_timeout, self.settings.read_timeout),
-                **body,
-            )
-        except requests.RequestException as exc:
-            error = error_from_exception(exc, endpoint, request_id)
-            self._log_failure(endpoint, error.kind, request_id, attempt)
-            raise error from exc
+        with self.in_flight.place(request_id), self._connection(request_id):
+            timeout = self._timeouts(endpoint, request_id)
+            started = time.perf_counter()
+            try:
+                response = self.session.request(
+                    endpoint.method, url, headers=headers, timeout=timeout, **body
+                )
+            except requests.RequestException as exc:
+                error = error_from_exception(exc, endpoint, request_id)
+                self._log_failure(endpoint, error.kind, request_id, attempt)
+                raise error from exc
         logger.info(
             "gateway %s %s -> %s in %.0f ms request_id=%s attempt=%s",
             endpoint.method,
@@ -131,6 +143,31 @@ class GatewayClient:
             raise error_from_response(response, request_id)
         return response
 
+    def _timeouts(self, endpoint: Endpoint, request_id: str) -> tuple[float, float]:
+        """(connect, read) timeouts: the configured ones, cut to what the page has left."""
+        left = deadline.time_left()
+        if left is not None and left <= 0:
+            raise errors.GatewayDeadlineExceeded(
+                f"The page ran out of time before {endpoint.method} {endpoint.template}.",
+                request_id=request_id,
+            )
+        return (
+            deadline.bounded(self.settings.connect_timeout),
+            deadline.bounded(self.settings.read_timeout),
+        )
+
+    @contextmanager
+    def _connection(self, request_id: str) -> Iterator[None]:
+        left = deadline.time_left()
+        if not self._connections.acquire(timeout=None if left is None else max(0.0, left)):
+            raise errors.GatewayBusy(
+                "Every connection to the gateway is in use.", request_id=request_id
+            )
+        try:
+            yield
+        finally:
+            self._connections.release()
+
     @staticmethod
     def _log_failure(endpoint: Endpoint, what: str, request_id: str, attempt: int) -> None:
         logger.warning(
@@ -141,6 +178,12 @@ class GatewayClient:
             request_id,
             attempt,
         )
+
+
+def _time_for(backoff: float) -> bool:
+    """Whether the page has time to wait `backoff` seconds and still try again."""
+    left = deadline.time_left()
+    return left is None or left > backoff
 
 
 def error_from_exception(
@@ -192,10 +235,15 @@ def _never_connected(exc: requests.ConnectionError) -> bool:
 
 
 def is_transient(failure: errors.GatewayError) -> bool:
-    """A failure worth one more try for a read: no answer, or a gateway-side hiccup."""
-    if not isinstance(failure, errors.GatewayUnavailable):
-        return False
-    return failure.status is None or failure.status in RETRYABLE_STATUSES
+    """A failure worth one more try for a read: a failed connect, a connection dropped before
+    the answer (often a keep-alive connection the gateway had closed), or a 502/503/504.
+
+    Not a read timeout (it would only wait as long again), and not our own busy or
+    out-of-time answers.
+    """
+    if failure.status is not None:
+        return failure.status in RETRYABLE_STATUSES
+    return type(failure) in (errors.GatewayUnavailable, errors.GatewayConnectionLost)
 
 
 def decode_json(response: requests.Response, request_id: str) -> Any:

@@ -20,5 +20,7 @@ def gateway_client() -> GatewayClient:
             pool_size=settings.GATEWAY_POOL_SIZE,
             read_retries=settings.GATEWAY_READ_RETRIES,
             retry_backoff=settings.GATEWAY_RETRY_BACKOFF,
+            max_in_flight=settings.GATEWAY_MAX_IN_FLIGHT,
+            busy_wait=settings.GATEWAY_BUSY_WAIT,
         )
     )

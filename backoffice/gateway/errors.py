@@ -47,6 +47,21 @@ class GatewayTimeout(GatewayUnavailable):
     outcome_unknown = True
 
 
+class GatewayDeadlineExceeded(GatewayTimeout):
+    """The page's time for the gateway ran out before this call: nothing was sent."""
+
+    advice = "Nothing was sent. The gateway is slow right now; try again in a moment."
+    outcome_unknown = False
+
+
+class GatewayBusy(GatewayUnavailable):
+    """Too many pages of this process are already waiting on the gateway: nothing was sent."""
+
+    title = "The back office is busy"
+    advice = "Nothing was sent. Try again in a few seconds."
+    retry_after_seconds = 5
+
+
 class GatewayConnectionLost(GatewayUnavailable):
     """The connection broke after the request was sent (mid-answer): it may have been acted on."""
 
