@@ -69,10 +69,11 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 @pytest.fixture
 def app_process(tmp_path: Path) -> Iterator[Callable[..., AppProcess]]:
-    """``app_process(sandbox, SETTING="value")``: the app served by waitress on that sandbox."""
+    """``app_process(sandbox, SETTING="value")``: the app served by waitress on that sandbox
+    (``server_threads=8`` for `make demo`'s thread count)."""
     started: list[subprocess.Popen[bytes]] = []
 
-    def _start(running: RunningSandbox, **settings: str) -> AppProcess:
+    def _start(running: RunningSandbox, *, server_threads: int = 16, **settings: str) -> AppProcess:
         directory = tmp_path / f"app-{len(started)}"
         directory.mkdir()
         env = _app_env(running, directory / "app.sqlite3", settings)
@@ -90,7 +91,7 @@ def app_process(tmp_path: Path) -> Iterator[Callable[..., AppProcess]]:
                     "--listen",
                     f"127.0.0.1:{port}",
                     "--threads",
-                    "16",
+                    str(server_threads),
                     "backoffice.wsgi:application",
                 ],
                 cwd=ROOT,

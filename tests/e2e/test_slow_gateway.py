@@ -8,24 +8,19 @@ per request and could not show it.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
 
 from sandbox.server import RunningSandbox
+from tests.e2e.app_process import AppProcess
 from tests.e2e.support import SandboxFaults, StaffClient
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE_DEADLINE = 2.0
 GATEWAY_LATENCY_MS = 4000  # twice the deadline: no gateway call can finish in time
 SERVER_THREADS = 8
@@ -35,60 +30,16 @@ SLACK = 1.0
 WAITING_PAGES = ["/customers/", "/customers/c-00042/", "/tickets/", "/tickets/t-00001/"]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def app_on_waitress(
-    own_sandbox: Callable[..., RunningSandbox], tmp_path: Path
-) -> Iterator[tuple[str, RunningSandbox]]:
-    """The back office in its own waitress process, on a private sandbox."""
+    own_sandbox: Callable[..., RunningSandbox], app_process: Callable[..., AppProcess]
+) -> tuple[str, RunningSandbox]:
+    """The back office in its own waitress process (8 threads), on a private sandbox."""
     running = own_sandbox()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'backoffice.sqlite3'}",
-        "CACHE_URL": "locmemcache://slow-gateway",
-        "GATEWAY_URL": running.url,
-        "GATEWAY_TENANT_ID": "finhub-demo",
-        "GATEWAY_PAGE_DEADLINE": str(PAGE_DEADLINE),
-        "GATEWAY_RETRY_BACKOFF": "0",
-        "DEBUG": "false",
-    }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "waitress",
-            f"--listen=127.0.0.1:{port}",
-            f"--threads={SERVER_THREADS}",
-            "backoffice.wsgi:application",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    app = app_process(
+        running, server_threads=SERVER_THREADS, GATEWAY_PAGE_DEADLINE=str(PAGE_DEADLINE)
     )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if requests.get(url + "/login/", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the back office did not start")
-        yield url, running
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    return app.url, running
 
 
 def _timed(fetch: Callable[[], requests.Response]) -> tuple[requests.Response, float]:
