@@ -165,11 +165,14 @@ GATEWAY_RETRY_BACKOFF = env.float("GATEWAY_RETRY_BACKOFF", default=0.2)
 GATEWAY_CONCURRENCY = env.int("GATEWAY_CONCURRENCY", default=8)
 # Seconds a page may spend on the gateway in all: every call of the page shares them.
 GATEWAY_PAGE_DEADLINE = env.float("GATEWAY_PAGE_DEADLINE", default=8.0)
-# Pages per process waiting on the gateway at once (a page's concurrent reads count once);
-# keep it below the server's threads per process so sign-in and static files find a thread.
-GATEWAY_MAX_IN_FLIGHT = env.int("GATEWAY_MAX_IN_FLIGHT", default=6)
-# How long a page waits for a place before it is told "busy, try again".
-GATEWAY_BUSY_WAIT = env.float("GATEWAY_BUSY_WAIT", default=0.05)
+# Pages per process waiting on the gateway at once (a page's concurrent reads count once):
+# below the server's threads per process, so sign-in and static files always find a thread.
+GATEWAY_MAX_IN_FLIGHT = env.int(
+    "GATEWAY_MAX_IN_FLIGHT", default=max(1, env.int("GUNICORN_THREADS", default=8) - 2)
+)
+# How long a page waits for a place before it is told "busy, try again"; no wait at all when
+# every place has been held this long (the gateway is slow).
+GATEWAY_BUSY_WAIT = env.float("GATEWAY_BUSY_WAIT", default=0.25)
 # Refresh the access token when it has fewer seconds than this left.
 # A write whose answer was lost and that a read-back does not find is taken as "not applied"
 # only this long after it was sent: a gateway that answered late may still be applying it.

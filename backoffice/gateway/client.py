@@ -42,7 +42,7 @@ class ClientSettings:
     read_retries: int
     retry_backoff: float
     max_in_flight: int = 6
-    busy_wait: float = 0.05
+    busy_wait: float = 0.25
 
 
 class GatewayClient:

@@ -2,12 +2,13 @@
 
 A page's concurrent reads share one place: what runs out under a slow gateway is server threads,
 and a page holds one thread however many reads it makes at once. A page that finds every place
-taken waits only a moment, then is told "busy" instead of queueing for minutes.
+taken waits only a moment, then is told "busy" instead of queueing behind a slow gateway.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -39,10 +40,18 @@ def one_page() -> Iterator[None]:
 
 
 class InFlightLimit:
+    """`places` pages of this process may wait on the gateway at once.
+
+    A page finding every place taken waits for one, but never longer than `busy_wait`, and not
+    at all once every place has been held for `busy_wait`: then the gateway is slow, not merely
+    busy, and a place will not free up soon. Either way the page is told "busy" instead.
+    """
+
     def __init__(self, places: int, busy_wait: float) -> None:
         self.places = places
         self.busy_wait = busy_wait
-        self._free = threading.Semaphore(places)
+        self._changed = threading.Condition()
+        self._held_since: dict[int, float] = {}  # id of the page holding a place -> when taken
 
     @contextmanager
     def place(self, request_id: str) -> Iterator[None]:
@@ -50,7 +59,7 @@ class InFlightLimit:
         page = _current_page.get() or _PagePlace()
         with page.lock:
             if page.calls == 0:
-                self._take(request_id)
+                self._take(id(page), request_id)
             page.calls += 1
         try:
             yield
@@ -58,10 +67,24 @@ class InFlightLimit:
             with page.lock:
                 page.calls -= 1
                 if page.calls == 0:
-                    self._free.release()
+                    self._give_back(id(page))
 
-    def _take(self, request_id: str) -> None:
-        if not self._free.acquire(timeout=deadline.bounded(self.busy_wait)):
-            raise GatewayBusy(
-                "Too many pages are waiting on the gateway right now.", request_id=request_id
-            )
+    def _take(self, page: int, request_id: str) -> None:
+        with self._changed:
+            give_up_at = time.monotonic() + deadline.bounded(self.busy_wait)
+            while len(self._held_since) >= self.places:
+                now = time.monotonic()
+                youngest = max(self._held_since.values(), default=now)
+                wait = min(give_up_at - now, youngest + self.busy_wait - now)
+                if wait <= 0:
+                    raise GatewayBusy(
+                        "Too many pages are waiting on the gateway right now.",
+                        request_id=request_id,
+                    )
+                self._changed.wait(wait)
+            self._held_since[page] = time.monotonic()
+
+    def _give_back(self, page: int) -> None:
+        with self._changed:
+            del self._held_since[page]
+            self._changed.notify()

@@ -321,3 +321,41 @@ def test_a_full_connection_pool_is_waited_for_only_until_the_deadline(
     assert 0.25 < time.monotonic() - started < 1.0
     released.set()
     holder.join(timeout=5)
+
+
+def test_a_page_waits_for_a_place_that_frees_up_soon(
+    gateway: responses.RequestsMock, settings: Any, released: threading.Event
+) -> None:
+    settings.GATEWAY_MAX_IN_FLIGHT = 1
+    settings.GATEWAY_BUSY_WAIT = 2.0
+    gateway_client.cache_clear()
+    holding = threading.Event()
+    gateway.add_callback(responses.GET, DETAIL_URL, callback=answer_when(released, entered=holding))
+    gateway.get(SEPA_URL, json={"sepaId": "x"})
+    holder = threading.Thread(target=read_detail, daemon=True)
+    holder.start()
+    assert holding.wait(timeout=5)
+    threading.Timer(0.2, released.set).start()  # a gateway that is merely busy
+    with one_page():
+        assert read_sepa() == {"sepaId": "x"}
+    holder.join(timeout=5)
+
+
+def test_no_wait_for_a_place_when_every_place_has_waited_on_the_gateway_too_long(
+    gateway: responses.RequestsMock, settings: Any, released: threading.Event
+) -> None:
+    settings.GATEWAY_MAX_IN_FLIGHT = 1
+    settings.GATEWAY_BUSY_WAIT = 0.2
+    gateway_client.cache_clear()
+    holding = threading.Event()
+    gateway.add_callback(responses.GET, DETAIL_URL, callback=answer_when(released, entered=holding))
+    holder = threading.Thread(target=read_detail, daemon=True)
+    holder.start()
+    assert holding.wait(timeout=5)
+    time.sleep(0.3)  # the holder has now waited longer than the busy wait: the gateway is slow
+    started = time.monotonic()
+    with one_page(), pytest.raises(errors.GatewayBusy):
+        read_sepa()
+    assert time.monotonic() - started < 0.05
+    released.set()
+    holder.join(timeout=5)

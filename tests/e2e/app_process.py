@@ -76,6 +76,8 @@ def app_process(tmp_path: Path) -> Iterator[Callable[..., AppProcess]]:
     def _start(running: RunningSandbox, *, server_threads: int = 16, **settings: str) -> AppProcess:
         directory = tmp_path / f"app-{len(started)}"
         directory.mkdir()
+        # The server's thread count, as gunicorn's would tell the app (settings.py).
+        settings.setdefault("GATEWAY_MAX_IN_FLIGHT", str(server_threads - 2))
         env = _app_env(running, directory / "app.sqlite3", settings)
         subprocess.run(
             [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
