@@ -168,7 +168,7 @@ GATEWAY_PAGE_DEADLINE = env.float("GATEWAY_PAGE_DEADLINE", default=8.0)
 # Pages per process waiting on the gateway at once (a page's concurrent reads count once):
 # below the server's threads per process, so sign-in and static files always find a thread.
 GATEWAY_MAX_IN_FLIGHT = env.int(
-    "GATEWAY_MAX_IN_FLIGHT", default=max(1, env.int("GUNICORN_THREADS", default=8) - 2)
+    "GATEWAY_MAX_IN_FLIGHT", default=max(1, serving.worker_threads() - 2)
 )
 # How long a page waits for a place before it is told "busy, try again"; no wait at all when
 # every place has been held this long (the gateway is slow).
