@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.utils import timezone
+
+from . import audit_chain
 
 
 class StaffMember(AbstractUser):
@@ -26,6 +28,12 @@ class AppendOnlyQuerySet(models.QuerySet["AuditRecord"]):
     def delete(self):  # type: ignore[no-untyped-def]
         raise PermissionError("Audit records are append-only.")
 
+    def bulk_create(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("Audit records are chained: append them one at a time.")
+
+    def bulk_update(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("Audit records are append-only.")
+
 
 class AuditRecord(models.Model):
     """One write the back office made to the gateway, or one approval decision. Never changed."""
@@ -41,6 +49,9 @@ class AuditRecord(models.Model):
     outcome = models.CharField(max_length=64)
     gateway_status = models.PositiveSmallIntegerField(null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    # The tamper-evident chain (audit_chain.py): the record before's hash, and this one's.
+    previous_hash = models.CharField(max_length=64, editable=False)
+    record_hash = models.CharField(max_length=64, unique=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -53,7 +64,14 @@ class AuditRecord(models.Model):
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk is not None:
             raise PermissionError("Audit records are append-only.")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(AuditRecord, instance=self)
+        with transaction.atomic(using=using):
+            audit_chain.hold_append_lock(connections[using])
+            head = AuditRecord.objects.using(using).order_by("-pk").only("record_hash").first()
+            self.previous_hash = head.record_hash if head else audit_chain.GENESIS_HASH
+            self.summary = audit_chain.as_stored_json(self.summary)
+            self.record_hash = audit_chain.content_hash(self)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError("Audit records are append-only.")
