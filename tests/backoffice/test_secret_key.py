@@ -43,10 +43,7 @@ def start(**environment: str) -> subprocess.CompletedProcess[str]:
         pytest.param("", id="sandbox-default"),
         pytest.param(example_secret_key(), id="env-example"),
         pytest.param("changeme", id="changeme"),
-        pytest.param("secret", id="secret"),
         pytest.param(secrets.token_urlsafe(30), id="short-random"),
-        pytest.param("a" * 64, id="one-character"),
-        pytest.param("change-me-" + secrets.token_urlsafe(48), id="long-placeholder"),
     ],
 )
 def test_a_placeholder_or_weak_key_is_refused_at_start_against_a_real_gateway(key: str) -> None:
@@ -65,9 +62,8 @@ def test_a_long_random_key_starts_against_a_real_gateway() -> None:
     assert started.stdout.strip() == "started"
 
 
-@pytest.mark.parametrize("key", ["", example_secret_key()])
-def test_the_local_sandbox_starts_with_the_default_or_the_example_key(key: str) -> None:
-    started = start(**({"SECRET_KEY": key} if key else {}))
+def test_the_local_sandbox_starts_with_the_example_key() -> None:
+    started = start(SECRET_KEY=example_secret_key())
     assert started.returncode == 0, started.stderr
 
 
@@ -75,7 +71,13 @@ def test_the_local_sandbox_starts_with_the_default_or_the_example_key(key: str) 
     ("key", "reason"),
     [
         ("change-me-to-a-long-random-string", "it is shorter than 50 characters"),
+        ("changeme", "it is shorter than 50 characters"),
+        ("secret", "it is shorter than 50 characters"),
         ("ab" * 40, "it has fewer than 5 different characters"),
+        (
+            "change-me-" + secrets.token_urlsafe(48),
+            'it contains "change-me", so it is a placeholder',
+        ),
         ("x" + "SECRET" + secrets.token_hex(30), 'it contains "secret", so it is a placeholder'),
         (
             "django-insecure-" + secrets.token_hex(30),
