@@ -259,8 +259,17 @@ def test_parallel_appends_keep_one_unbroken_chain() -> None:
 def test_the_migration_chains_the_records_already_written_then_guards_the_table() -> None:
     from django.db.migrations.executor import MigrationExecutor
 
-    before_chain = [("backoffice", "0003_staffmember_time_zone")]
     executor = MigrationExecutor(connection)
+    (chain_migration,) = [
+        key
+        for key in executor.loader.graph.nodes
+        if key[0] == "backoffice" and key[1].endswith("_auditrecord_chain")
+    ]
+    before_chain = [
+        parent.key
+        for parent in executor.loader.graph.node_map[chain_migration].parents
+        if parent.key[0] == "backoffice"
+    ]
     latest = executor.loader.graph.leaf_nodes()
     executor.migrate(before_chain)
     old_apps = executor.loader.project_state(before_chain).apps

@@ -83,7 +83,7 @@ def unguard_table(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("backoffice", "0003_staffmember_time_zone"),
+        ("backoffice", "0004_form_token_states"),
     ]
 
     operations = [
