@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
 
 from . import throttle
 from .gateway import paths
@@ -63,13 +65,24 @@ def _display_name(grant: TokenGrant, username: str, request_id: str) -> str:
 
 
 def mirror_staff_member(identity: StaffIdentity) -> StaffMember:
-    member, created = StaffMember.objects.get_or_create(
-        gateway_user_id=identity.user_id,
-        defaults={"username": f"{identity.tenant_id}:{identity.username}"[:150]},
-    )
-    member.display_name = identity.display_name
-    member.tenant_id = identity.tenant_id
-    if created:
-        member.set_unusable_password()
-    member.save()
-    return member
+    """The local record of the staff member, created on their first sign-in.
+
+    Parallel first sign-ins race to create it; the unique gateway user id settles who does. The
+    password hash is written once, at creation, and never again: a session is bound to that
+    hash, so rewriting it would end the sessions signed in a moment earlier. Each statement
+    writes before it reads, so SQLite waits for its lock instead of failing.
+    """
+    known = StaffMember.objects.filter(gateway_user_id=identity.user_id)
+    latest = {"display_name": identity.display_name, "tenant_id": identity.tenant_id}
+    if not known.update(**latest):
+        try:
+            with transaction.atomic():
+                return StaffMember.objects.create(
+                    gateway_user_id=identity.user_id,
+                    username=f"{identity.tenant_id}:{identity.username}"[:150],
+                    password=make_password(None),
+                    **latest,
+                )
+        except IntegrityError:
+            known.update(**latest)  # a parallel sign-in created it a moment ago
+    return known.get()

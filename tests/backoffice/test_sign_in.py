@@ -13,7 +13,8 @@ from django.test import Client
 from responses import matchers
 
 from backoffice.models import StaffMember
-from backoffice.staff import SESSION_KEY
+from backoffice.sign_in import mirror_staff_member
+from backoffice.staff import SESSION_KEY, StaffIdentity
 from tests.conftest import FAKE_GATEWAY, TENANT
 
 TOKEN_URL = FAKE_GATEWAY + "/api/v2/auth/token"
@@ -251,3 +252,22 @@ def test_no_token_reaches_a_log_line_even_at_debug_level(
     assert "GET /customers/ 200" in caplog.text
     for secret in ("access-secret-1", "refresh-secret-1", "bob-sandbox"):
         assert secret not in caplog.text
+
+
+@pytest.mark.django_db
+def test_signing_in_again_keeps_the_other_sessions_and_preferences_of_the_person() -> None:
+    bob = StaffIdentity("u-bob", "bob", "Bob Compliance", ("COMPLIANCE",), TENANT)
+    first = mirror_staff_member(bob)
+    first.time_zone = "Asia/Tokyo"
+    first.save(update_fields=["time_zone"])
+    hash_of_the_first_session = first.get_session_auth_hash()
+
+    again = mirror_staff_member(
+        StaffIdentity("u-bob", "bob", "Bob Renamed", ("COMPLIANCE",), TENANT)
+    )
+
+    assert again.pk == first.pk
+    assert again.display_name == "Bob Renamed"
+    assert again.time_zone == "Asia/Tokyo"
+    assert again.get_session_auth_hash() == hash_of_the_first_session
+    assert not again.has_usable_password()

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import threading
+from collections.abc import Callable
 
-from tests.e2e.support import StaffClient, csrf_token
+import pytest
+import requests
+
+from sandbox.server import RunningSandbox
+from tests.e2e.app_process import AppProcess
+from tests.e2e.support import TIMEOUT, StaffClient, csrf_token
 
 pytestmark = pytest.mark.e2e
 
@@ -74,3 +80,47 @@ def test_signing_out_ends_the_session(backoffice: str) -> None:
     assert signed_out.status_code == 302
     assert signed_out.headers["Location"] == "/login/"
     assert client.get("/customers/").headers["Location"] == "/login/?next=%2Fcustomers%2F"
+
+
+PARALLEL_SIGN_INS = 6
+
+
+def test_parallel_first_sign_ins_of_someone_new_to_the_app_all_stay_signed_in(
+    own_sandbox: Callable[..., RunningSandbox], app_process: Callable[..., AppProcess]
+) -> None:
+    """erin has never signed in to this app: each tab creates her local record at once."""
+    app = app_process(own_sandbox())
+    clients = [StaffClient(app.url) for _ in range(PARALLEL_SIGN_INS)]
+    forms = [client.get("/login/") for client in clients]
+    start_together = threading.Barrier(PARALLEL_SIGN_INS)
+    signed_in: list[int] = []
+
+    def sign_in(client: StaffClient, form: requests.Response) -> None:
+        start_together.wait()
+        response = client.http.post(
+            app.url + "/login/",
+            data={
+                "csrfmiddlewaretoken": csrf_token(form.text),
+                "username": "erin",
+                "password": "erin-sandbox",
+            },
+            headers={"Referer": app.url + "/login/"},
+            allow_redirects=False,
+            timeout=TIMEOUT,
+        )
+        signed_in.append(response.status_code)
+
+    threads = [
+        threading.Thread(target=sign_in, args=(client, form))
+        for client, form in zip(clients, forms, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert signed_in == [302] * PARALLEL_SIGN_INS
+    for client in clients:
+        listing = client.get("/customers/")
+        assert listing.status_code == 200, listing.headers.get("Location")
+        assert "Erin Compliance" in listing.text
