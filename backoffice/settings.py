@@ -179,9 +179,13 @@ GATEWAY_BUSY_WAIT = env.float("GATEWAY_BUSY_WAIT", default=0.25)
 GATEWAY_WRITE_SETTLE_SECONDS = env.float("GATEWAY_WRITE_SETTLE_SECONDS", default=30.0)
 GATEWAY_TOKEN_REFRESH_MARGIN = env.int("GATEWAY_TOKEN_REFRESH_MARGIN", default=60)
 
-# Failed sign-ins for one username before it is locked out, and for how long.
+# Failed sign-ins for one username from one client address, and from one address for any
+# usernames, before further attempts there are refused; and for how long after the last one.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# Reverse proxies in front of the app that append to X-Forwarded-For; 0 trusts none.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LOGGING = {
     "version": 1,

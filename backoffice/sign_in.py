@@ -24,20 +24,24 @@ class SignInRefused(Exception):
     """Wrong credentials or a locked-out username: say so without telling which."""
 
 
-def sign_in(username: str, password: str, *, request_id: str) -> tuple[TokenGrant, StaffIdentity]:
-    if throttle.is_locked_out(username):
-        logger.warning("sign-in refused for a locked-out username")
-        raise SignInRefused(
-            "Too many failed sign-ins for this username. Wait a few minutes and try again."
-        )
+def sign_in(
+    username: str, password: str, *, client_address: str, request_id: str
+) -> tuple[TokenGrant, StaffIdentity]:
+    attempt = throttle.reserve(username, client_address)
+    if attempt is None:
+        logger.warning("sign-in refused: too many failed attempts from this address")
+        raise SignInRefused("Too many failed sign-ins. Wait a few minutes and try again.")
     try:
         grant = request_token(username, password, request_id=request_id)
     except GatewayUnauthorized as exc:
-        throttle.record_failure(username)
+        throttle.failed(attempt)
         raise SignInRefused(
             "Wrong username or password, or this account does not belong to this tenant."
         ) from exc
-    throttle.clear_failures(username)
+    except BaseException:
+        throttle.undecided(attempt)
+        raise
+    throttle.succeeded(attempt)
     identity = StaffIdentity(
         user_id=grant.user_id or username,
         username=username,

@@ -1,31 +1,81 @@
-"""Slow down password guessing: too many failed sign-ins lock one username for a while."""
+"""Slow down password guessing, counted atomically in the shared cache.
+
+Each attempt takes its place in the counts before the password is checked (an atomic `incr`),
+so parallel attempts check at most the limit. Counts are per username at one client address and
+per client address: a stranger guessing bob's password locks bob out only where the stranger is.
+Needs a cache whose `incr` is atomic: local memory (one process), Redis or memcached.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 
 
-def _key(username: str) -> str:
-    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()
-    return f"login-failures:{digest}"
+@dataclass(frozen=True)
+class Attempt:
+    """An attempt counted before its password is checked."""
+
+    username_at_address: str
+    address: str
 
 
-def is_locked_out(username: str) -> bool:
-    failures: int = cache.get(_key(username), 0)
-    return failures >= int(settings.LOGIN_FAILURE_LIMIT)
+def _key(kind: str, *parts: str) -> str:
+    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return f"login-attempts:{kind}:{digest}"
 
 
-def record_failure(username: str) -> None:
-    key = _key(username)
-    if not cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
+def reserve(username: str, address: str) -> Attempt | None:
+    """Count an attempt; None when one of the limits is already used up (nothing counted)."""
+    attempt = Attempt(
+        username_at_address=_key("username-at-address", username.strip().lower(), address),
+        address=_key("address", address),
+    )
+    limits = (
+        (attempt.username_at_address, int(settings.LOGIN_FAILURE_LIMIT)),
+        (attempt.address, int(settings.LOGIN_ADDRESS_FAILURE_LIMIT)),
+    )
+    counted: list[str] = []
+    for key, limit in limits:
+        counted.append(key)
+        if _increment(key) > limit:
+            for taken in counted:
+                _decrement(taken)
+            return None
+    return attempt
+
+
+def failed(attempt: Attempt) -> None:
+    """A wrong password: the attempt stays counted, and the lock-out runs from now."""
+    for key in (attempt.username_at_address, attempt.address):
+        cache.touch(key, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+
+
+def succeeded(attempt: Attempt) -> None:
+    """Signed in: this username starts afresh here; the address keeps its earlier failures."""
+    cache.delete(attempt.username_at_address)
+    _decrement(attempt.address)
+
+
+def undecided(attempt: Attempt) -> None:
+    """The gateway gave no verdict on the password (down, slow): the attempt does not count."""
+    for key in (attempt.username_at_address, attempt.address):
+        _decrement(key)
+
+
+def _increment(key: str) -> int:
+    while True:
+        cache.add(key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
         try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+            return int(cache.incr(key))
+        except ValueError:  # expired between add and incr: start it again
+            continue
 
 
-def clear_failures(username: str) -> None:
-    cache.delete(_key(username))
+def _decrement(key: str) -> None:
+    with contextlib.suppress(ValueError):  # already expired: nothing left to give back
+        cache.decr(key)

@@ -11,6 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from . import staff
+from .client_address import client_address
 from .forms import LoginForm
 from .gateway.errors import GatewayError
 from .http import StaffRequest
@@ -32,6 +33,7 @@ def login_view(request: StaffRequest) -> HttpResponse:
             grant, identity = sign_in(
                 form.cleaned_data["username"],
                 form.cleaned_data["password"],
+                client_address=client_address(request),
                 request_id=request.request_id,
             )
         except SignInRefused as refusal:

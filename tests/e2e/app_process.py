@@ -94,6 +94,9 @@ def app_process(tmp_path: Path) -> Iterator[Callable[..., AppProcess]]:
                     f"127.0.0.1:{port}",
                     "--threads",
                     str(server_threads),
+                    # Pass X-Forwarded-For on: whether to trust it is the app's decision
+                    # (TRUSTED_PROXY_COUNT), and the tests stand in for the proxy.
+                    "--no-clear-untrusted-proxy-headers",
                     "backoffice.wsgi:application",
                 ],
                 cwd=ROOT,
