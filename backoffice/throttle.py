@@ -71,9 +71,13 @@ def _increment(key: str) -> int:
     while True:
         cache.add(key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
         try:
-            return int(cache.incr(key))
+            count = int(cache.incr(key))
         except ValueError:  # expired between add and incr: start it again
             continue
+        if count == 1:
+            # Redis's INCR recreates a key that expired a moment earlier, without a lifetime.
+            cache.touch(key, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+        return count
 
 
 def _decrement(key: str) -> None:
