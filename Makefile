@@ -38,5 +38,6 @@ test: install
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+# make bench (cpu, then load) or make bench BENCH=cpu|load|latency
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(or $(BENCH),all)
