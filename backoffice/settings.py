@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "backoffice.middleware.GatewayErrorMiddleware",
 ]
 
+# Inputs, textareas and selects written in Python (same markup, a fraction of the CPU).
+FORM_RENDERER = "backoffice.form_rendering.FastWidgetRenderer"
+
 ROOT_URLCONF = "backoffice.urls"
 WSGI_APPLICATION = "backoffice.wsgi.application"
 
