@@ -14,6 +14,7 @@ from backoffice.http import StaffRequest
 from . import enums, services
 from .detail_page import render_customer_page
 from .forms import CustomerFilterForm, GoToCustomerForm, filters_query
+from .list_rows import customer_rows
 
 
 @require_GET
@@ -37,6 +38,7 @@ def customer_list(request: StaffRequest) -> HttpResponse:
         "error": error,
         "filters": filters,
         "page": page,
+        "rows": customer_rows(page.customers) if page else [],
         "status_tabs": _status_tabs(filters),
         "status_label": enums.CUSTOMER_STATUSES.get(filters.status, "") if filters else "",
         "query": query_string,
