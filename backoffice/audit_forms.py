@@ -28,6 +28,8 @@ ACTION_LABELS: dict[str, str] = {
     "approval.approved": "Approval granted",
     "approval.rejected": "Approval rejected",
     "approval.withdrawn": "Approval withdrawn",
+    "approval.stale": "Approval refused: customer had changed",
+    "approval.superseded": "Approval request superseded",
     "ticket.reply": "Ticket reply sent",
     "ticket.note": "Ticket internal note added",
     "ticket.upload": "Ticket files uploaded",

@@ -40,6 +40,8 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "pending": ("Pending", "warning"),
     "rejected": ("Rejected", "neutral"),
     "withdrawn": ("Withdrawn", "neutral"),
+    "stale": ("Stale, not applied", "warning"),
+    "superseded": ("Superseded", "neutral"),
 }
 ERROR_TONE = "danger"
 

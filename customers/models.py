@@ -33,6 +33,10 @@ class ChangeRequest(models.Model):
         FAILED = "failed", "Approved, gateway refused"
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        # The customer no longer held the request's "before" when a checker came to approve it.
+        STALE = "stale", "Refused: the customer had changed"
+        # Closed when at most one pending request per customer and kind became the rule.
+        SUPERSEDED = "superseded", "Superseded by an earlier request"
 
     customer_id = models.CharField(max_length=128, db_index=True)
     customer_name = models.CharField(max_length=300)
@@ -54,6 +58,15 @@ class ChangeRequest(models.Model):
 
     class Meta:
         ordering = ["-created"]
+        constraints = [
+            # One pending request per customer and kind, across every process: a checker then
+            # never has two competing "befores" for the same value to choose from.
+            models.UniqueConstraint(
+                fields=["customer_id", "action"],
+                condition=models.Q(status="pending"),
+                name="one_pending_change_per_customer_and_kind",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} for {self.customer_id} ({self.status})"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backoffice import audit, write_pipeline
@@ -24,8 +24,10 @@ from backoffice.staff import StaffIdentity
 from backoffice.write_pipeline import Write
 
 from . import reconcilers
+from .approval_evidence import Drift, drift_since_requested
 from .models import ACTION_LABELS, ChangeRequest
 from .records import CustomerDetail
+from .services import customer_detail
 
 ENDPOINTS: dict[str, Endpoint] = {
     "status": paths.CUSTOMER_STATUS_UPDATE,
@@ -163,7 +165,53 @@ def created_customer_id(answer: Any) -> str:
     return str(answer.get("id") or "") if isinstance(answer, dict) else ""
 
 
+class AlreadyPending(WriteRefused):
+    """A request of the same kind for this customer already waits for a second officer."""
+
+    def __init__(self, pending: ChangeRequest) -> None:
+        self.pending = pending
+        change = ", ".join(f"{line['before']} → {line['after']}" for line in pending.change_lines)
+        super().__init__(
+            f"A {pending.action_label} request for {pending.customer_name} already waits for a "
+            f"second officer ({change}, requested by {pending.maker}). Decide on it or withdraw "
+            "it before requesting another. Nothing was sent and nothing new was held."
+        )
+
+
+class StaleApproval(WriteRefused):
+    """The customer no longer holds what the request started from; nothing was sent."""
+
+    def __init__(self, change: ChangeRequest, drift: list[Drift]) -> None:
+        self.change, self.drift = change, drift
+        super().__init__(
+            "Not applied: the customer changed after this request was made. "
+            + " ".join(line.sentence() for line in drift)
+            + " Nothing was sent; the request is closed as stale."
+        )
+
+
 def request_approval(auth: GatewayAuth, member: StaffMember, write: CustomerWrite) -> ChangeRequest:
+    """Hold the write for a checker; a second pending request of the same kind is refused."""
+    try:
+        return _hold(auth, member, write)
+    except IntegrityError:
+        # The database's one-pending-per-customer-and-kind constraint, which also holds
+        # between two processes submitting at the same moment.
+        pending = (
+            ChangeRequest.objects.filter(
+                customer_id=write.customer_id,
+                action=write.action,
+                status=ChangeRequest.Status.PENDING,
+            )
+            .select_related("maker")
+            .first()
+        )
+        if pending is None:
+            raise
+        raise AlreadyPending(pending) from None
+
+
+def _hold(auth: GatewayAuth, member: StaffMember, write: CustomerWrite) -> ChangeRequest:
     with transaction.atomic():
         change = ChangeRequest.objects.create(
             customer_id=write.customer_id,
@@ -210,7 +258,7 @@ def _claim_pending(change_id: int, **decision: Any) -> ChangeRequest:
     return ChangeRequest.objects.get(pk=change_id)
 
 
-def _ensure_checker(change: ChangeRequest, checker: StaffMember, identity: StaffIdentity) -> None:
+def ensure_may_decide(change: ChangeRequest, checker: StaffMember, identity: StaffIdentity) -> None:
     ensure_customer_writer(identity)
     if change.maker_id == checker.pk:
         raise WriteRefused("You requested this change; a different officer must decide on it.")
@@ -219,8 +267,15 @@ def _ensure_checker(change: ChangeRequest, checker: StaffMember, identity: Staff
 def approve(
     auth: GatewayAuth, checker: StaffMember, identity: StaffIdentity, change_id: int
 ) -> ChangeRequest:
-    change = ChangeRequest.objects.get(pk=change_id)
-    _ensure_checker(change, checker, identity)
+    change = ChangeRequest.objects.select_related("maker").get(pk=change_id)
+    ensure_may_decide(change, checker, identity)
+    if not change.is_pending:
+        raise WriteRefused("This request has already been decided or withdrawn.")
+    # The checker approves against what the gateway holds now, not what the maker saw.
+    customer = customer_detail(auth, change.customer_id)
+    drift = drift_since_requested(change, customer)
+    if drift:
+        _close_as_stale(auth, checker, change, drift)
     change = _claim_pending(change_id, status=ChangeRequest.Status.APPROVED, checker=checker)
     audit.record(
         staff=checker,
@@ -235,10 +290,21 @@ def approve(
         request_id=auth.request_id,
     )
     try:
-        send_write(auth, checker, write_of(change), once_key=f"change-request:{change.pk}")
+        send_write(
+            auth,
+            checker,
+            write_of(change),
+            once_key=f"change-request:{change.pk}",
+            before=customer,
+        )
     except GatewayError as error:
+        if error.outcome_unknown:
+            # Approved and sent, answer lost: not a failure; the pipeline reads it back.
+            change.outcome = f"{error.title}: {error.message}"[:300]
+            change.save(update_fields=["outcome"])
+            raise
         change.status = ChangeRequest.Status.FAILED
-        change.outcome = f"{error.title}: {error.message}"
+        change.outcome = f"{error.title}: {error.message}"[:300]
         change.save(update_fields=["status", "outcome"])
         raise
     change.outcome = "Applied at the gateway."
@@ -246,11 +312,38 @@ def approve(
     return change
 
 
+def _close_as_stale(
+    auth: GatewayAuth, checker: StaffMember, change: ChangeRequest, drift: list[Drift]
+) -> None:
+    refusal = " ".join(line.sentence() for line in drift)
+    with transaction.atomic():
+        closed = _claim_pending(
+            change.pk, status=ChangeRequest.Status.STALE, checker=checker, outcome=refusal[:300]
+        )
+        audit.record(
+            staff=checker,
+            action="approval.stale",
+            target_type="customer",
+            target_id=change.customer_id,
+            summary={
+                "change_request": change.pk,
+                "maker": str(change.maker),
+                "now": {line.field: line.now for line in drift},
+                **write_of(change).audit_summary(),
+            },
+            request_id=auth.request_id,
+            outcome="stale",
+        )
+    raise StaleApproval(closed, drift)
+
+
 def reject(
     auth: GatewayAuth, checker: StaffMember, identity: StaffIdentity, change_id: int, note: str
 ) -> ChangeRequest:
     change = ChangeRequest.objects.get(pk=change_id)
-    _ensure_checker(change, checker, identity)
+    ensure_may_decide(change, checker, identity)
+    if not note.strip():
+        raise WriteRefused("A rejection needs a reason the maker can read.")
     change = _claim_pending(
         change_id, status=ChangeRequest.Status.REJECTED, checker=checker, decision_note=note
     )

@@ -60,7 +60,11 @@ def test_bob_requests_a_blacklisting_and_alice_approves_it(
     assert raw_customer(own_gateway, CUSTOMER)["customerStatus"] == "under_verificaiton"
 
     # Bob sees his request but may not approve it, not even by posting directly.
-    pending.get_by_role("link", name="Approvals").click()
+    pending.get_by_role("link", name="Review in Approvals").click()
+    expect(page).to_have_url(re.compile(r"/approvals/\d+/$"))
+    expect(page.get_by_text("You requested this; another officer must decide.")).to_be_visible()
+    expect(page.get_by_role("button", name="Approve and apply")).to_have_count(0)
+    page.get_by_role("link", name="Approvals", exact=True).first.click()
     expect(page).to_have_url(_url("/approvals/"))
     row = page.locator("tr[data-testid^=pending-]")
     expect(row).to_have_count(1)
@@ -78,13 +82,23 @@ def test_bob_requests_a_blacklisting_and_alice_approves_it(
     assert "a different officer must decide on it" in refused.text()
     assert raw_customer(own_gateway, CUSTOMER)["customerStatus"] == "under_verificaiton"
 
-    # Alice, in a browser context of her own, approves it.
+    # Alice, in a browser context of her own, sees one request waiting for her and approves it.
     alice = signed_in_page(open_page, "alice")
+    expect(alice.get_by_test_id("pending-count")).to_have_text("1 waiting for your decision")
     alice.get_by_role("navigation", name="Main").get_by_role("link", name="Approvals").click()
     alice_row = alice.get_by_test_id(f"pending-{change_id}")
     expect(alice_row).to_contain_text(reason)
     expect(alice_row).to_contain_text("Bob Compliance")
-    alice_row.get_by_role("button", name="Approve and apply").click()
+    alice_row.get_by_role("link", name="Review and decide").click()
+    expect(alice).to_have_url(_url(f"/approvals/{change_id}/"))
+    expect(alice.get_by_test_id("customer-now")).to_contain_text("Under verification")
+    confirm = alice.get_by_label("I have checked the customer as the gateway holds it now")
+    expect(confirm).not_to_be_checked()
+    alice.get_by_role("button", name="Approve and apply").click()  # the browser asks first
+    expect(alice).to_have_url(_url(f"/approvals/{change_id}/"))
+    assert raw_customer(own_gateway, CUSTOMER)["customerStatus"] == "under_verificaiton"
+    confirm.check()
+    alice.get_by_role("button", name="Approve and apply").click()
 
     expect(alice).to_have_url(_url("/approvals/"))
     expect(toast(alice)).to_contain_text("Approved: Change status for Max Müller applied.")

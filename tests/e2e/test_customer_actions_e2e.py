@@ -62,6 +62,8 @@ def _decide(client: StaffClient, change_id: int, decision: str, **extra: str) ->
     approvals = client.get("/approvals/")
     assert approvals.status_code == 200
     path = f"/approvals/{change_id}/{decision}/"
+    if decision == "approve":
+        extra.setdefault("confirm", "on")  # the decision screen's "I have checked" box
     fields = {"csrfmiddlewaretoken": support.csrf_token(approvals.text), **extra}
     return post_form(client, path, fields)
 
