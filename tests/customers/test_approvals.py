@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import requests
 import responses
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
@@ -411,3 +412,24 @@ def test_the_top_bar_count_is_not_asked_for_people_who_cannot_decide(
         page = html(clients["carol"].get("/preferences/"))
     assert 'data-testid="pending-count"' not in page
     assert not [q for q in queries.captured_queries if "customers_changerequest" in q["sql"]]
+
+
+def test_an_approval_whose_answer_is_lost_is_read_back_not_marked_failed(
+    clients: dict[str, Client], gateway: responses.RequestsMock
+) -> None:
+    change = pending_blacklisting()
+    gateway.get(DETAIL, json=customer_json(customerStatus="verified"))  # the checker's re-read
+    gateway.get(DETAIL, json=customer_json(customerStatus="blacklisted"))  # the read-back
+    gateway.get(DOCUMENTS, json=documents_json())
+    gateway.post(STATUS_URL, body=requests.exceptions.ReadTimeout("answer lost"))
+
+    response = clients["alice"].post(f"/approvals/{change.pk}/approve/", APPROVE, follow=True)
+
+    assert response.status_code == 200
+    change.refresh_from_db()
+    assert change.status == ChangeRequest.Status.APPROVED
+    assert writes_sent(gateway) == [call for call in gateway.calls if call.request.method == "POST"]
+    assert len(writes_sent(gateway)) == 1  # never sent twice
+    assert "Approved: Change status for Ivan Petrov applied." in html(response)
+    outcomes = list(AuditRecord.objects.order_by("id").values_list("action", "outcome"))
+    assert outcomes[:2] == [("approval.approved", "ok"), ("customer.status", "outcome_unknown")]
