@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import migrations, models
 from django.utils import timezone
 
+from backoffice import audit_chain
+
 
 def supersede_duplicate_pending_requests(apps, schema_editor):
     """Before the constraint: keep the earliest pending request per customer and kind.
@@ -22,7 +24,9 @@ def supersede_duplicate_pending_requests(apps, schema_editor):
         change.decided_at = timezone.now()
         change.outcome = f"Superseded by request #{kept[key]}: one pending request per kind."
         change.save(update_fields=["status", "decided_at", "outcome"])
-        AuditRecord.objects.create(
+        _append_audit(
+            AuditRecord,
+            schema_editor,
             staff=change.maker,
             staff_user_id=change.maker.gateway_user_id,
             staff_name=change.maker.display_name or change.maker.username,
@@ -40,6 +44,23 @@ def supersede_duplicate_pending_requests(apps, schema_editor):
             outcome="superseded",
             request_id="",
         )
+
+
+def _append_audit(AuditRecord, schema_editor, **fields):
+    """Append one audit record; chained like AuditRecord.save when the chain already exists
+    (this migration may run before or after backoffice's audit chain migration)."""
+    record = AuditRecord(**fields)
+    chained = any(field.name == "record_hash" for field in AuditRecord._meta.get_fields())
+    if chained:
+        connection = schema_editor.connection
+        audit_chain.hold_append_lock(connection)
+        head = (
+            AuditRecord.objects.using(connection.alias).order_by("-pk").only("record_hash").first()
+        )
+        record.previous_hash = head.record_hash if head else audit_chain.GENESIS_HASH
+        record.summary = audit_chain.as_stored_json(record.summary)
+        record.record_hash = audit_chain.content_hash(record)
+    record.save(using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from backoffice.models import StaffMember
+from backoffice.audit_chain import check_chain
+from backoffice.models import AuditRecord, StaffMember
 
 BEFORE = [("customers", "0001_initial")]
 AFTER = [("customers", "0002_one_pending_change_per_customer_and_kind")]
@@ -54,6 +55,7 @@ def test_duplicate_pending_requests_keep_the_earliest_and_the_rest_are_audited_a
         )
         assert record.summary["change_request"] == second.pk
         assert record.summary["kept_request"] == first.pk
+        assert check_chain(AuditRecord.objects.order_by("pk")).broken is None
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
