@@ -6,20 +6,48 @@ for the sum of them (a minute and more), and sign-in and static files queue behi
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-# When the running page's time for the gateway runs out, on the time.monotonic() clock;
-# None outside a page (management commands), where only the per-call timeouts apply.
-_page_deadline: ContextVar[float | None] = ContextVar("gateway_page_deadline", default=None)
+
+class Deadline:
+    """When some gateway work must be done by, on the time.monotonic() clock.
+
+    Work inside an inner deadline is bound by the outer ones too; `expire()` ends a deadline
+    early (reads nobody waits for any more make no further calls).
+    """
+
+    def __init__(self, seconds: float, outer: Deadline | None) -> None:
+        self.ends_at = time.monotonic() + seconds
+        self.outer = outer
+
+    def earliest_end(self) -> float:
+        ends_at = self.ends_at
+        outer = self.outer
+        while outer is not None:
+            ends_at = min(ends_at, outer.ends_at)
+            outer = outer.outer
+        return ends_at
+
+    def expire(self) -> None:
+        self.ends_at = -math.inf
+
+
+# The deadline of the running page (or of one round of its reads); None outside a page
+# (management commands), where only the per-call timeouts apply.
+_current: ContextVar[Deadline | None] = ContextVar("gateway_deadline", default=None)
 
 
 def time_left() -> float | None:
-    """Seconds the running page has left for the gateway (may be <= 0), or None without one."""
-    ends_at = _page_deadline.get()
-    return None if ends_at is None else ends_at - time.monotonic()
+    """Seconds the running page has left for the gateway (may be <= 0), or None without a limit."""
+    current = _current.get()
+    if current is None:
+        return None
+    ends_at = current.earliest_end()
+    return None if ends_at == math.inf else ends_at - time.monotonic()
 
 
 def bounded(seconds: float) -> float:
@@ -29,12 +57,11 @@ def bounded(seconds: float) -> float:
 
 
 @contextmanager
-def gateway_deadline(seconds: float) -> Iterator[None]:
+def gateway_deadline(seconds: float = math.inf) -> Iterator[Deadline]:
     """Give the code inside `seconds` for its gateway calls (never more than an outer deadline)."""
-    ends_at = time.monotonic() + seconds
-    outer = _page_deadline.get()
-    token = _page_deadline.set(ends_at if outer is None else min(outer, ends_at))
+    deadline = Deadline(seconds, _current.get())
+    token = _current.set(deadline)
     try:
-        yield
+        yield deadline
     finally:
-        _page_deadline.reset(token)
+        _current.reset(token)

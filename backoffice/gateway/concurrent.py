@@ -71,25 +71,31 @@ def read_concurrently(reads: dict[str, Callable[[], Any]]) -> dict[str, Outcome[
 
 
 def _read_all(reads: dict[str, Callable[[], Any]]) -> dict[str, Outcome[Any]]:
-    pending = {_executor().submit(copy_context().run, read): name for name, read in reads.items()}
     outcomes: dict[str, Outcome[Any]] = {}
     stopped_by: GatewayError | None = None
-    try:
-        while pending and stopped_by is None:
-            done, _ = wait(pending, timeout=deadline.time_left(), return_when=FIRST_COMPLETED)
-            if not done:
-                stopped_by = GatewayDeadlineExceeded(
-                    "The page ran out of time waiting for the gateway.",
-                    request_id=current_request_id.get(),
-                )
-            for future in done:
-                outcome = outcomes[pending.pop(future)] = _outcome(future)
-                if outcome.error is not None and gateway_not_answering(outcome.error):
-                    stopped_by = stopped_by or outcome.error
-    finally:
-        # Not started yet: never started. Running: they end by the same deadline, unwaited.
-        for future in pending:
-            future.cancel()
+    with deadline.gateway_deadline() as this_round:
+        pending = {
+            _executor().submit(copy_context().run, read): name for name, read in reads.items()
+        }
+        try:
+            while pending and stopped_by is None:
+                done, _ = wait(pending, timeout=deadline.time_left(), return_when=FIRST_COMPLETED)
+                if not done:
+                    stopped_by = GatewayDeadlineExceeded(
+                        "The page ran out of time waiting for the gateway.",
+                        request_id=current_request_id.get(),
+                    )
+                for future in done:
+                    outcome = outcomes[pending.pop(future)] = _outcome(future)
+                    if outcome.error is not None and gateway_not_answering(outcome.error):
+                        stopped_by = stopped_by or outcome.error
+        finally:
+            if pending:
+                # Reads not started never start; running ones make no further call or retry,
+                # and the call they are in ends by the page's deadline, unwaited.
+                this_round.expire()
+                for future in pending:
+                    future.cancel()
     for name in pending.values():
         outcomes[name] = Outcome(error=stopped_by)
     return {name: outcomes[name] for name in reads}

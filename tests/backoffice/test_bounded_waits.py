@@ -359,3 +359,25 @@ def test_no_wait_for_a_place_when_every_place_has_waited_on_the_gateway_too_long
     assert time.monotonic() - started < 0.05
     released.set()
     holder.join(timeout=5)
+
+
+def test_abandoned_reads_make_no_further_call(
+    gateway: responses.RequestsMock, settings: Any, released: threading.Event
+) -> None:
+    settings.GATEWAY_READ_RETRIES = 5
+    gateway_client.cache_clear()
+    gateway.get(SEPA_URL, body=requests.ReadTimeout("no answer in time"))
+    gateway.get(DETAIL_URL, body=requests.ConnectTimeout("no connection"))
+    second_read_started = threading.Event()
+
+    def slow_then_read() -> Any:
+        released.wait(timeout=5)
+        second_read_started.set()
+        return read_detail()
+
+    outcomes = read_concurrently({"sepa": read_sepa, "customer": slow_then_read})
+    assert isinstance(outcomes["customer"].error, errors.GatewayTimeout)
+    released.set()
+    assert second_read_started.wait(timeout=5)
+    time.sleep(0.2)
+    assert [call.request.url for call in gateway.calls] == [SEPA_URL]
