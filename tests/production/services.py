@@ -230,9 +230,14 @@ def postgres_database_url(postgres_server: PostgresServer) -> str:
     return postgres_server.create_database(f"finhub_test_{os.getpid()}_{next(_numbers)}")
 
 
+def next_redis_database(server: RedisServer) -> int:
+    """The number of an emptied Redis database nobody else in this session uses."""
+    database = next(_numbers) % REDIS_DATABASES
+    server.client(database).flushdb()
+    return database
+
+
 @pytest.fixture
 def redis_cache_url(redis_server: RedisServer) -> str:
     """An emptied Redis database of the test's own (``redis://…/<n>``)."""
-    database = next(_numbers) % REDIS_DATABASES
-    redis_server.client(database).flushdb()
-    return redis_server.url(database)
+    return redis_server.url(next_redis_database(redis_server))
