@@ -81,14 +81,22 @@ def at_once(*calls: Callable[[], T]) -> list[T]:
     return results
 
 
-def followed(client: StaffClient, path: str) -> tuple[int, list[str]]:
-    """GET ``path`` and follow redirects as a browser would: (final status, locations)."""
+def followed(client: StaffClient, path: str) -> tuple[int, list[str], str]:
+    """GET ``path`` and follow redirects as a browser would: (final status, locations, text)."""
     locations: list[str] = []
     response = client.get(path)
     while response.status_code in (301, 302, 303) and len(locations) < 5:
         locations.append(response.headers["Location"])
         response = client.get(locations[-1])
-    return response.status_code, locations
+    return response.status_code, locations, response.text
+
+
+def page_message(page: str) -> str:
+    """The banner or heading a person would read first, for failure messages."""
+    found = re.search(r'role="alert"[^>]*>(.*?)</', page, re.S) or re.search(
+        r"<h1[^>]*>(.*?)</h1>", page, re.S
+    )
+    return " ".join(found.group(1).split()) if found else page[:200]
 
 
 def used_refresh_tokens(running: RunningSandbox, user_id: str) -> int:
@@ -198,8 +206,13 @@ def test_a_lapsed_token_is_refreshed_once_per_session_across_nodes_and_nobody_is
         ]
     )
 
-    for (name, node, status), (code, locations) in zip(requests_in_flight, outcomes, strict=True):
-        assert code == 200, f"{name} on node {node.name} ({status}): {code} via {locations}"
+    for (name, node, status), (code, locations, page) in zip(
+        requests_in_flight, outcomes, strict=True
+    ):
+        assert code == 200, (
+            f"{name} on node {node.name} ({status}): {code} via {locations}: "
+            f"{page_message(page)}\n{node.log()[-3000:]}"
+        )
         assert not any(place.startswith("/login/") for place in locations), (name, locations)
     for name, user in people.items():
         assert used_refresh_tokens(nodes.sandbox, user) == used_before[name] + 1, name
