@@ -140,12 +140,12 @@ def request_status_change(client: StaffClient, customer_id: str, status: str) ->
     return max(int(pk) for pk in pending)
 
 
-def decide(client: StaffClient, change_id: int, decision: str, **extra: str) -> Callable[[], int]:
-    """A decision ready to post (the approvals page already read): call it for the status."""
-    approvals = client.get("/approvals/")
-    assert approvals.status_code == 200
-    fields = {"csrfmiddlewaretoken": csrf_token(approvals.text), **extra}
+def decide(client: StaffClient, change_id: int, decision: str, **values: str) -> Callable[[], int]:
+    """A decision filled in on the decision screen, ready to post: call it for the status."""
+    screen = client.get(f"/approvals/{change_id}/")
+    assert screen.status_code == 200, screen.text
     path = f"/approvals/{change_id}/{decision}/"
+    fields = {**form_fields(screen.text, path), **values}
     return lambda: post_form(client, path, fields).status_code
 
 
@@ -279,7 +279,10 @@ def test_two_checkers_approving_on_two_nodes_at_once_apply_the_change_once(
     change_id = request_status_change(bob, HELD_TWICE, "blacklisted")
     alice, erin = signed_in(nodes.node_a, "alice"), signed_in(nodes.node_b, "erin")
 
-    statuses = at_once(decide(alice, change_id, "approve"), decide(erin, change_id, "approve"))
+    statuses = at_once(
+        decide(alice, change_id, "approve", confirm="on"),
+        decide(erin, change_id, "approve", confirm="on"),
+    )
 
     assert sorted(statuses)[0] == 302 and statuses.count(302) == 1, statuses
     assert all(status < 500 for status in statuses), statuses
@@ -299,7 +302,7 @@ def test_an_approval_and_a_rejection_on_two_nodes_at_once_resolve_to_one_of_them
     alice, erin = signed_in(nodes.node_a, "alice"), signed_in(nodes.node_b, "erin")
 
     approved, rejected = at_once(
-        decide(alice, change_id, "approve"),
+        decide(alice, change_id, "approve", confirm="on"),
         decide(erin, change_id, "reject", note="Not enough evidence"),
     )
 
