@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from sandbox.server import RunningSandbox
 from tests.browser import helpers
 from tests.browser.helpers import action_panel, csrf_token_of, signed_in_page, toast
+from tests.browser.test_accessibility import blocking_violations
 from tests.e2e import support
 from tests.e2e.support import CUSTOMERS_PREFIX, SandboxFaults, raw_customer
 
@@ -92,6 +93,7 @@ def test_bob_requests_a_blacklisting_and_alice_approves_it(
     alice_row.get_by_role("link", name="Review and decide").click()
     expect(alice).to_have_url(_url(f"/approvals/{change_id}/"))
     expect(alice.get_by_test_id("customer-now")).to_contain_text("Under verification")
+    assert blocking_violations(alice) == []  # the decision screen, the top bar's count included
     confirm = alice.get_by_label("I have checked the customer as the gateway holds it now")
     expect(confirm).not_to_be_checked()
     alice.get_by_role("button", name="Approve and apply").click()  # the browser asks first
