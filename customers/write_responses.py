@@ -17,7 +17,7 @@ from backoffice.write_forms import ShowAgain
 from backoffice.write_pipeline import AlreadySubmitted, FormTokenRefused, StillChecking
 
 from .records import CustomerDetail
-from .writes import CustomerWrite, WriteOutcome, WriteRefused, submit_write
+from .writes import AlreadyPending, CustomerWrite, WriteOutcome, WriteRefused, submit_write
 
 # A write whose outcome is not known yet is not an error: the page says we are checking.
 OUTCOME_UNKNOWN_STATUS = 202
@@ -43,6 +43,8 @@ def send_or_show_again(
         return submit_write(
             request.gateway_auth, request.user, request.staff, write, form_token, before=before
         )
+    except AlreadyPending as refusal:
+        return show_again(409, banner=str(refusal))
     except WriteRefused as refusal:
         return show_again(403, banner=str(refusal))
     except FormTokenRefused as refused:

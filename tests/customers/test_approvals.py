@@ -294,7 +294,7 @@ def test_a_second_pending_request_of_the_same_kind_is_refused(
     second = post_action(
         erin, "alice", "status", {**seen, "status": "blacklisted", "reason": "Fraud ring"}
     )
-    assert second.status_code == 403
+    assert second.status_code == 409
     page = html(second)
     assert "A Change status request for Ivan Petrov already waits for a second officer" in page
     assert "New → Verified, requested by Bob Compliance" in page
