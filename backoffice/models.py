@@ -115,3 +115,7 @@ class FormToken(models.Model):
 
     def __str__(self) -> str:
         return f"form token {self.action} {self.target_id}: {self.state}"
+
+
+# Defined beside the search index code it serves; imported here so Django sees the model.
+from .search_backend import SearchSync  # noqa: E402, F401

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "backoffice",
     "customers",
     "tickets",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "backoffice.context_processors.staff",
                 "customers.context_processors.pending_approvals",
+                "search.context_processors.search",
             ],
         },
     },
@@ -236,5 +238,15 @@ TICKET_UPLOAD_CONTENT_TYPES = env.list(
     "TICKET_UPLOAD_CONTENT_TYPES",
     default=["application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv"],
 )
+# Search: an index of a minimal projection of customers and tickets (README, "Search").
+SEARCH_ENABLED = env.bool("SEARCH_ENABLED", default=True)
+# `manage.py sync_search --if-stale` (cron, systemd timer) re-reads an index older than this.
+SEARCH_REFRESH_SECONDS = env.int("SEARCH_REFRESH_SECONDS", default=15 * 60)
+# The service account the sync reads the gateway with; blank: a sandbox user, and only when the
+# gateway is the sandbox on this machine.
+SEARCH_SYNC_USERNAME = env.str("SEARCH_SYNC_USERNAME", default="")
+SEARCH_SYNC_PASSWORD = env.str("SEARCH_SYNC_PASSWORD", default="")
+SEARCH_SYNC_PAGE_SIZE = env.int("SEARCH_SYNC_PAGE_SIZE", default=200)
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -12,6 +12,7 @@ urlpatterns = [
     path("approvals/", include_compliance_only("customers.approval_urls")),
     path("tickets/", include("tickets.urls")),
     path("audit/", include_compliance_only("backoffice.audit_urls")),
+    path("search/", include("search.urls")),
 ]
 
 handler404 = "backoffice.error_views.not_found"

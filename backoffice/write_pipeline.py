@@ -13,11 +13,13 @@ and again on the next submit or page view, and no second send until the read-bac
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.dispatch import Signal
 from django.utils import timezone
 
 from . import audit, form_tokens
@@ -42,9 +44,17 @@ __all__ = [
     "claim",
     "send_once",
     "submit",
+    "write_applied",
 ]
 
+logger = logging.getLogger(__name__)
+
 State = FormToken.State
+
+# Sent after a write is known to be applied, with `write` and the gateway's `answer` (None
+# when a read-back found it applied): apps keep what they derive from records (the search
+# index) in step with their own writes. A receiver's failure never fails the write.
+write_applied = Signal()
 
 
 @dataclass(frozen=True)
@@ -129,6 +139,7 @@ class Claim:
             _audit(self.auth, self.member, write, error=error, outcome="outcome_unknown")
             verdict = reconcile(self.auth, self.member, row)
             if verdict is Verdict.APPLIED:
+                _announce(write, None)
                 return Sent(checked=True)
             raise OutcomeUnknown(error, verdict) from error
         except BaseException:
@@ -138,6 +149,7 @@ class Claim:
             raise
         form_tokens.move(row, State.APPLIED, from_state=State.IN_FLIGHT)
         _audit(self.auth, self.member, write, answer=answer)
+        _announce(write, answer)
         return Sent(answer)
 
     def hold(self, note: str) -> None:
@@ -218,7 +230,14 @@ def send_once(auth: GatewayAuth, member: StaffMember, write: Write) -> Any:
         _audit(auth, member, write, error=error, outcome=outcome)
         raise
     _audit(auth, member, write, answer=answer)
+    _announce(write, answer)
     return answer
+
+
+def _announce(write: Write, answer: Any) -> None:
+    for receiver, failure in write_applied.send_robust(Write, write=write, answer=answer):
+        if isinstance(failure, Exception):
+            logger.warning("after %s: %s failed: %r", write.scope.action, receiver, failure)
 
 
 def _call(auth: GatewayAuth, write: Write) -> Any:

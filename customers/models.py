@@ -93,3 +93,7 @@ class ChangeRequest(models.Model):
                 }
             )
         return lines
+
+
+# The search index's model lives beside the projection it is filled with.
+from .search_index import CustomerSearchEntry  # noqa: E402, F401

@@ -1,4 +1,4 @@
-"""Bob works the customer list in real Chromium: tabs, paging, history, the go-to box."""
+"""Bob works the customer list in real Chromium: tabs, paging, history, the search box."""
 
 from __future__ import annotations
 
@@ -101,9 +101,9 @@ def test_the_list_works_with_javascript_disabled(open_page: Any) -> None:
     assert not set(_shown_ids(page)) & set(first_page)
 
 
-def test_the_go_to_box_opens_the_customer(bob_page: Any) -> None:
+def test_the_search_box_opens_a_customer_by_exact_id(bob_page: Any) -> None:
     page = bob_page
-    box = page.get_by_label("Go to customer id")
+    box = page.get_by_label("Search customers and tickets")
 
     box.fill("c-00042")
     box.press("Enter")
@@ -115,15 +115,15 @@ def test_the_go_to_box_opens_the_customer(bob_page: Any) -> None:
     assert page.problems == []
 
 
-def test_the_go_to_box_explains_an_id_it_cannot_use(bob_page: Any) -> None:
+def test_the_search_box_explains_a_query_that_finds_nothing(bob_page: Any) -> None:
     page = bob_page
-    box = page.get_by_label("Go to customer id")
+    box = page.get_by_label("Search customers and tickets")
 
     box.fill("not an id!")
-    page.get_by_role("button", name="Go", exact=True).click()
+    page.get_by_role("button", name="Search", exact=True).click()
 
-    expect(page.get_by_role("status")).to_contain_text("Enter a customer id such as c-00042.")
-    expect(page).to_have_url(_url("/customers/"))
+    expect(page.get_by_role("main")).to_contain_text("No customers or tickets match “not an id!”.")
+    expect(page).to_have_url(_url("/search/?q=not+an+id%21"))
 
 
 @pytest.mark.parametrize("customer_id", ["c-00007", "c-00013", "c-00042"])
