@@ -28,7 +28,7 @@ from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"')
-PASSWORDS = {"bob": "bob-sandbox", "carol": "carol-sandbox", "alice": "alice-sandbox"}
+PASSWORDS = {name: f"{name}-sandbox" for name in ("alice", "bob", "carol", "erin")}
 
 
 class WsgiClient:

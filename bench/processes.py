@@ -15,7 +15,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 TENANT = "finhub-demo"
-USERS = {"bob": "bob-sandbox", "carol": "carol-sandbox", "alice": "alice-sandbox"}
+USERS = {name: f"{name}-sandbox" for name in ("alice", "bob", "carol", "erin")}
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"')
 TOKEN_PATH = "/api/v2/auth/token"  # noqa: S105 - a path, not a secret
 
