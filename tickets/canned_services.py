@@ -36,11 +36,16 @@ def canned_replies(auth: GatewayAuth) -> list[CannedReply]:
     outcomes = read_concurrently(
         {"titles": lambda: reply_titles(auth), "messages": lambda: reply_messages(auth)}
     )
-    titles = {t.id: t for t in outcomes["titles"].unwrap() if t.is_active}
+    return combine_canned(outcomes["titles"].unwrap(), outcomes["messages"].unwrap())
+
+
+def combine_canned(titles: list[ReplyTitle], messages: list[ReplyMessage]) -> list[CannedReply]:
+    """The messages of active titles, each with its title."""
+    active = {t.id: t for t in titles if t.is_active}
     return [
-        CannedReply(title=titles[m.title_id].title, message_id=m.id, message=m.message)
-        for m in outcomes["messages"].unwrap()
-        if m.title_id in titles
+        CannedReply(title=active[m.title_id].title, message_id=m.id, message=m.message)
+        for m in messages
+        if m.title_id in active
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -18,6 +19,7 @@ from backoffice.write_reconciliation import settle_unknown
 from . import canned_services, services
 from .action_forms import ACTION_FORMS, TicketActionForm
 from .message_forms import MessageForm, NoteForm
+from .records import Ticket
 from .services import TicketThread
 from .writes import allowed_actions, form_scope
 
@@ -27,17 +29,31 @@ GREETING_PLACEHOLDER = "{greeting}"
 def _canned(
     request: StaffRequest, thread: TicketThread
 ) -> tuple[list[canned_services.CannedReply], GatewayError | None]:
-    try:
-        canned = canned_services.canned_replies(request.gateway_auth)
-    except GatewayUnauthorized:
-        raise
-    except GatewayError as error:
-        return [], error
+    outcome = thread.canned
+    if outcome is None:  # not read with the thread: read them now
+        try:
+            canned = canned_services.canned_replies(request.gateway_auth)
+        except GatewayUnauthorized:
+            raise
+        except GatewayError as error:
+            return [], error
+    elif outcome.error is not None:
+        if isinstance(outcome.error, GatewayUnauthorized):
+            raise outcome.error
+        return [], outcome.error
+    else:
+        canned = outcome.unwrap()
     greeting = greeting_for(thread)
     return [
         replace(reply, message=reply.message.replace(GREETING_PLACEHOLDER, greeting))
         for reply in canned
     ], None
+
+
+def writes_on(request: StaffRequest) -> Callable[[Ticket], bool]:
+    """Whether this person may reply or add a note on a ticket: then the page offers the
+    composer, and its canned replies are read with the thread."""
+    return lambda ticket: bool({"reply", "note"} & allowed_actions(request.staff, ticket))
 
 
 def greeting_for(thread: TicketThread) -> str:

@@ -29,7 +29,7 @@ from backoffice.write_pipeline import AlreadySubmitted, FormTokenRefused, Sent, 
 
 from . import services
 from .action_forms import ACTION_FORMS, TicketActionForm
-from .detail_page import render_ticket_page
+from .detail_page import render_ticket_page, writes_on
 from .message_forms import MessageForm, NoteForm, sign_uploaded
 from .records import Ticket
 from .services import TicketEnums
@@ -46,7 +46,7 @@ from .writes import (
 
 @require_GET
 def ticket_detail(request: StaffRequest, ticket_id: str) -> HttpResponse:
-    thread = services.ticket_thread(request.gateway_auth, ticket_id)
+    thread = services.ticket_thread(request.gateway_auth, ticket_id, with_canned=writes_on(request))
     return render_ticket_page(request, thread)
 
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from backoffice.gateway import paths
 from backoffice.gateway.cached import cached_read
 from backoffice.gateway.client import GatewayAuth
-from backoffice.gateway.concurrent import read_concurrently
+from backoffice.gateway.concurrent import Outcome, read_concurrently
 from backoffice.gateway.connection import gateway_client
 from backoffice.gateway.errors import GatewayError, GatewayNotFound
 from backoffice.staff_directory import StaffUser, staff_directory
 from customers.records import CustomerDetail
 from customers.services import customer_detail
 
+from .canned_services import CannedReply, combine_canned, reply_messages, reply_titles
 from .records import (
     ThreadEntry,
     Ticket,
@@ -66,6 +68,8 @@ class TicketThread:
     staff_names: dict[str, str]
     customer: CustomerDetail | None
     errors: dict[str, GatewayError] = field(default_factory=dict)
+    # The composer's canned replies when they were read with the thread (None: not read).
+    canned: Outcome[list[CannedReply]] | None = None
 
     def author_name(self, user_id: str) -> str:
         return self.staff_names.get(user_id, user_id)
@@ -127,8 +131,12 @@ def ticket(auth: GatewayAuth, ticket_id: str) -> Ticket:
     )
 
 
-def ticket_thread(auth: GatewayAuth, ticket_id: str) -> TicketThread:
-    """The ticket page's reads, made at the same time; then the customer it is about."""
+def ticket_thread(
+    auth: GatewayAuth, ticket_id: str, *, with_canned: Callable[[Ticket], bool] | None = None
+) -> TicketThread:
+    """The ticket page's reads in two rounds: the ticket and its thread at the same time; then
+    what depends on the ticket, also at the same time: its customer and, when `with_canned`
+    says the person may write on it, the canned replies for the composer."""
     client = gateway_client()
     by_ticket = {"ticket_id": ticket_id}
     outcomes = read_concurrently(
@@ -159,14 +167,29 @@ def ticket_thread(auth: GatewayAuth, ticket_id: str) -> TicketThread:
     staff: dict[str, StaffUser] = outcomes["staff"].value or {}
     names = {user_id: user.label for user_id, user in staff.items()}
     entries = [replace(e, author_name=names.get(e.author_id, e.author_id)) for e in entries]
-    customer = None
+    second_round: dict[str, Callable[[], Any]] = {}
     if the_ticket.customer_id:
-        try:
-            customer = customer_detail(auth, the_ticket.customer_id)
-        except GatewayNotFound:
-            customer = None
-        except GatewayError as error:
-            errors["customer"] = error
+        second_round["customer"] = lambda: customer_detail(auth, the_ticket.customer_id)
+    if with_canned is not None and with_canned(the_ticket):
+        second_round["titles"] = lambda: reply_titles(auth)
+        second_round["messages"] = lambda: reply_messages(auth)
+    second = read_concurrently(second_round) if second_round else {}
+    customer = None
+    if "customer" in second:
+        customer_error = second["customer"].error
+        if customer_error is None:
+            customer = second["customer"].value
+        elif not isinstance(customer_error, GatewayNotFound):
+            errors["customer"] = customer_error
+    canned: Outcome[list[CannedReply]] | None = None
+    if "titles" in second:
+        titles, messages = second["titles"], second["messages"]
+        failed = titles.error or messages.error
+        canned = (
+            Outcome(error=failed)
+            if failed is not None
+            else Outcome(value=combine_canned(titles.unwrap(), messages.unwrap()))
+        )
     return TicketThread(
         ticket=the_ticket,
         entries=entries,
@@ -178,6 +201,7 @@ def ticket_thread(auth: GatewayAuth, ticket_id: str) -> TicketThread:
         staff_names=names,
         customer=customer,
         errors=errors,
+        canned=canned,
     )
 
 
