@@ -87,10 +87,21 @@ def _select(widget: dict[str, Any]) -> str | None:
     return "".join(parts)
 
 
+def _file_input(widget: dict[str, Any]) -> str | None:
+    """A file input with no file on record yet (what upload forms show); else the template."""
+    if widget.get("is_initial"):
+        return None
+    return (
+        f'<input type="{conditional_escape(widget["type"])}" '
+        f'name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
+    )
+
+
 WRITERS: dict[str, Callable[[dict[str, Any]], str | None]] = {
     **{f"{WIDGETS}{name}.html": _input for name in INPUT_TYPES},
     WIDGETS + "textarea.html": _textarea,
     WIDGETS + "select.html": _select,
+    WIDGETS + "clearable_file_input.html": _file_input,
 }
 
 

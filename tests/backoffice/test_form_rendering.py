@@ -43,6 +43,7 @@ WIDGETS: list[tuple[str, forms.Widget, Any]] = [
     ("multiple select", forms.SelectMultiple(choices=[("a", "A"), ("b", "B")]), ["a", "b"]),
     ("radio", forms.RadioSelect(choices=[("a", "A"), ("b", "B")]), "b"),
     ("file", forms.ClearableFileInput(), None),
+    ("required file", forms.ClearableFileInput(attrs={"required": True, "accept": ".pdf"}), None),
 ]
 
 
