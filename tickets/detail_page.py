@@ -21,6 +21,7 @@ from .action_forms import ACTION_FORMS, TicketActionForm
 from .message_forms import MessageForm, NoteForm
 from .records import Ticket
 from .services import TicketThread
+from .thread_rows import canned_choices, file_links, thread_rows
 from .writes import allowed_actions, form_scope
 
 GREETING_PLACEHOLDER = "{greeting}"
@@ -145,7 +146,9 @@ def render_ticket_page(
         "reply_form": fresh_message_form(MessageForm, "reply") if "reply" in allowed else None,
         "note_form": fresh_message_form(NoteForm, "note") if "note" in allowed else None,
         "composer": composer if composer in ("reply", "note") else "reply",
-        "canned": canned,
+        "canned": canned_choices(canned),
+        "thread_rows": thread_rows(thread),
+        "ticket_files": file_links(thread.ticket_files),
         "canned_error": canned_error,
         "action_forms": action_forms,
         "upload_max_files": settings.TICKET_UPLOAD_MAX_FILES,
