@@ -145,8 +145,8 @@ def test_a_gateway_that_forgot_every_token_sends_staff_to_sign_in(
 
 # ---- many requests of one session in flight as its token lapses --------------------------------
 
-RACE_TTL = 3  # seconds the sandbox's access tokens live
-RACE_MARGIN = 1  # the app refreshes this early, so no request carries a token the gateway expired
+RACE_TTL = 4  # seconds the sandbox's access tokens live
+RACE_MARGIN = 2  # the app refreshes this early, so no request carries a token the gateway expired
 RACE_SECONDS = 7.5  # how long each session keeps its requests going: three expiries or so
 IN_FLIGHT = 5  # parallel requests per session, as tabs, lazy sections and HTMX would make them
 RACERS = ("alice", "bob", "erin")  # one session each, so the sandbox's tokens tell them apart
@@ -176,7 +176,8 @@ def test_parallel_requests_across_token_expiries_refresh_once_and_sign_nobody_ou
     own_sandbox: Callable[..., RunningSandbox], app_process: Callable[..., AppProcess]
 ) -> None:
     running = own_sandbox(token_ttl=RACE_TTL)
-    app = app_process(running, GATEWAY_TOKEN_REFRESH_MARGIN=str(RACE_MARGIN))
+    # Threads to spare, so every request is served at once and none is told "busy".
+    app = app_process(running, server_threads=24, GATEWAY_TOKEN_REFRESH_MARGIN=str(RACE_MARGIN))
     clients = {}
     for username in RACERS:
         clients[username] = StaffClient(app.url)
@@ -204,3 +205,51 @@ def test_parallel_requests_across_token_expiries_refresh_once_and_sign_nobody_ou
         assert len(issued) >= 3, (username, issued)
         gaps = [later - earlier for earlier, later in itertools.pairwise(issued)]
         assert min(gaps) > RACE_TTL - RACE_MARGIN - 0.5, (username, gaps)
+
+
+def _keep_reloading(client: StaffClient, until: float, seen: list[tuple[int, str]]) -> None:
+    """Like a browser: a redirect back to the same page is followed; any other is recorded."""
+    page = "/customers/?status=verified"
+    while time.monotonic() < until:
+        response = client.get(page)
+        if response.status_code == 302 and response.headers["Location"] == page:
+            response = client.get(page)
+        seen.append((response.status_code, response.headers.get("Location", "")))
+
+
+def test_a_gateway_expiring_every_token_under_parallel_requests_refreshes_each_session_once(
+    own_sandbox: Callable[..., RunningSandbox], app_process: Callable[..., AppProcess]
+) -> None:
+    # A gateway some way off: requests overlap the refresh as they would in production.
+    running = own_sandbox(latency_ms=60, jitter_ms=120)
+    app = app_process(running, server_threads=24)
+    clients = {}
+    for username in RACERS:
+        clients[username] = StaffClient(app.url)
+        assert clients[username].sign_in(username).status_code == 302
+    used_before = {username: _used_refresh_tokens(running) for username in RACERS}
+    assert set(used_before.values()) == {0}
+
+    seen: dict[str, list[tuple[int, str]]] = {username: [] for username in RACERS}
+    until = time.monotonic() + 3.0
+    threads = [
+        threading.Thread(target=_keep_reloading, args=(clients[username], until, seen[username]))
+        for username in RACERS
+        for _ in range(IN_FLIGHT)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)
+    expired = requests.post(running.url + "/_sandbox/tokens/expire", timeout=TIMEOUT)
+    assert expired.json()["expired"] >= len(RACERS)
+    for thread in threads:
+        thread.join()
+
+    for username in RACERS:
+        assert {status for status, _ in seen[username]} == {200}, (
+            username,
+            sorted(set(seen[username])),
+        )
+        assert clients[username].get("/customers/").status_code == 200
+    # One refresh per session: the sandbox redeemed exactly one refresh token for each person.
+    assert _used_refresh_tokens(running) == len(RACERS)
