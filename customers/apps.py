@@ -7,3 +7,7 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         # Registers how each of this app's writes is found again after its answer was lost.
         from . import reconcilers  # noqa: F401
+        from .approval_policy import approval_policy
+
+        # A misspelt FOUR_EYES_* value would let changes through unchecked: refuse to start.
+        approval_policy()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -135,3 +139,17 @@ def test_leaving_a_blacklisting_a_bankruptcy_or_a_kyc_rejection_waits_for_a_seco
     change = ChangeRequest.objects.get()
     assert (change.action, change.status) == (action, ChangeRequest.Status.PENDING)
     assert AuditRecord.objects.get().action == "approval.requested"
+
+
+def test_the_app_refuses_to_start_with_a_misspelt_four_eyes_value() -> None:
+    environment = {**os.environ, "FOUR_EYES_KYC_LEAVING": "rejected,rejectd"}
+    started = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode != 0
+    assert "FOUR_EYES_KYC_LEAVING holds rejectd, which the gateway does not know" in started.stderr
