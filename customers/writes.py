@@ -172,9 +172,9 @@ class AlreadyPending(WriteRefused):
         self.pending = pending
         change = ", ".join(f"{line['before']} → {line['after']}" for line in pending.change_lines)
         super().__init__(
-            f"A {pending.action_label} request for {pending.customer_name} already waits for a "
-            f"second officer ({change}, requested by {pending.maker}). Decide on it or withdraw "
-            "it before requesting another. Nothing was sent and nothing new was held."
+            f"{pending.action_label} ({change}, requested by {pending.maker}) already waits "
+            f"for a second officer for {pending.customer_name}. Decide on it or withdraw it "
+            "before requesting another; nothing was sent and nothing new was held."
         )
 
 

@@ -296,8 +296,10 @@ def test_a_second_pending_request_of_the_same_kind_is_refused(
     )
     assert second.status_code == 409
     page = html(second)
-    assert "A Change status request for Ivan Petrov already waits for a second officer" in page
-    assert "New → Verified, requested by Bob Compliance" in page
+    assert (
+        "Change status (New → Verified, requested by Bob Compliance) already waits "
+        "for a second officer for Ivan Petrov." in page
+    )
     pending = ChangeRequest.objects.get()
     assert f'href="/approvals/{pending.pk}/"' in page  # the pending one, linked
     assert writes_sent(gateway) == []

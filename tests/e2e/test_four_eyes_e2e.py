@@ -88,7 +88,9 @@ def test_a_checker_cannot_apply_a_request_whose_before_no_longer_holds(
     # bob's second request for the same customer and kind is refused, pointing at the first.
     second = _request_status(bob, "blacklisted", "Fraud ring")
     assert second.status_code == 409
-    assert "already waits for a second officer (New → Verified" in second.text
+    assert "Change status (New → Verified, requested by Bob Compliance) already waits" in (
+        second.text
+    )
     assert f'href="/approvals/{change_id}/"' in second.text
     assert _pending_ids(bob) == [change_id]
     assert _status(desk) == "new"
