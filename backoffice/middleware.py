@@ -44,7 +44,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 class RequestIdMiddleware:
-    """Give each page request an id, send it on every gateway call, log it with the page."""
+    """Give each page request an id, send it on every gateway call and log lines
+    (backoffice.request_log writes the request's own line)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -53,18 +54,9 @@ class RequestIdMiddleware:
         request_id = new_request_id(request.headers.get("X-Request-ID"))
         request.request_id = request_id
         token = current_request_id.set(request_id)
-        started = time.perf_counter()
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
-            logger.info(
-                "%s %s %s %.0f ms request_id=%s",
-                request.method,
-                request.path,
-                response.status_code,
-                (time.perf_counter() - started) * 1000,
-                request_id,
-            )
             return response
         finally:
             current_request_id.reset(token)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "backoffice.middleware.RequestIdMiddleware",
+    "backoffice.request_log.RequestLogMiddleware",
     "backoffice.gateway_page.GatewayPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "backoffice.middleware.SecurityHeadersMiddleware",
@@ -193,18 +194,32 @@ LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
 # Reverse proxies in front of the app that append to X-Forwarded-For; 0 trusts none.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
+# One JSON object per line (python-json-logger), with the request id and staff id on every
+# line; LOG_FORMAT=plain for people reading a terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "backoffice.request_id.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "backoffice.request_id.RequestIdLogFilter"},
+        "staff_id": {"()": "backoffice.request_log.StaffLogFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s [rid=%(request_id)s]"}
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(staff_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s "
+            "[rid=%(request_id)s staff=%(staff_id)s]"
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["request_id"],
+            "formatter": "plain" if LOG_FORMAT == "plain" else "json",
+            "filters": ["request_id", "staff_id"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
@@ -213,6 +228,13 @@ LOGGING = {
         "urllib3": {"level": "WARNING"},
     },
 }
+
+# Health and metrics (README, "Health and metrics").
+READYZ_TIMEOUT = env.float("READYZ_TIMEOUT", default=2.0)
+# /metrics answers only a scraper sending "Authorization: Bearer <METRICS_TOKEN>"; unset: 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Probes often speak plain HTTP to the process itself, behind the TLS-terminating proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # Four-eyes: customer changes held for a second officer's approval before they are sent.
 # Transitions, not targets: a change *to* a value in a plain list, or *away from* a value in a

@@ -10,7 +10,8 @@ from django.conf import settings
 
 from .gateway import paths
 from .gateway.connection import gateway_client
-from .gateway.errors import GatewayBadResponse
+from .gateway.errors import GatewayBadResponse, GatewayError
+from .metrics import TOKEN_REFRESHES
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,18 @@ def request_token(username: str, password: str, *, request_id: str) -> TokenGran
 
 
 def refresh_grant(grant: TokenGrant, *, request_id: str) -> TokenGrant:
-    body = gateway_client().call(
-        paths.TOKEN,
-        auth=None,
-        request_id=request_id,
-        headers={"X-Tenant-ID": settings.GATEWAY_TENANT_ID},
-        json={"grantType": "refresh_token", "refreshToken": grant.refresh_token},
-    )
+    try:
+        body = gateway_client().call(
+            paths.TOKEN,
+            auth=None,
+            request_id=request_id,
+            headers={"X-Tenant-ID": settings.GATEWAY_TENANT_ID},
+            json={"grantType": "refresh_token", "refreshToken": grant.refresh_token},
+        )
+    except GatewayError as error:
+        TOKEN_REFRESHES.labels(error.kind).inc()
+        raise
+    TOKEN_REFRESHES.labels("ok").inc()
     renewed = parse_token_grant(body, request_id=request_id)
     # Some gateways answer a refresh without repeating who the user is.
     return TokenGrant(

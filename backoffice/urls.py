@@ -1,11 +1,14 @@
 from django.urls import include, path
 
-from . import preferences, views
+from . import health, metrics, preferences, views
 from .access import include_compliance_only
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("logout/", views.logout_view, name="logout"),
     path("preferences/", preferences.preferences, name="preferences"),
     path("customers/", include("customers.urls")),

@@ -7,7 +7,9 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         # Registers how each of this app's writes is found again after its answer was lost.
         from . import reconcilers  # noqa: F401
+        from .approval_metrics import register as register_metrics
         from .approval_policy import approval_policy
 
         # A misspelt FOUR_EYES_* value would let changes through unchecked: refuse to start.
         approval_policy()
+        register_metrics()

@@ -14,6 +14,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from .. import deadline
+from ..metrics import GATEWAY_CALL_SECONDS, GATEWAY_CALLS_IN_FLIGHT, GATEWAY_ERRORS
 from . import errors
 from .in_flight import InFlightLimit
 from .paths import Endpoint
@@ -119,29 +120,37 @@ class GatewayClient:
         attempt: int,
         **body: Any,
     ) -> requests.Response:
+        """One attempt, logged as one line and counted, whether it was answered or not."""
+        started = time.perf_counter()
+        try:
+            response = self._send(endpoint, url, headers, request_id, **body)
+            if not response.ok:
+                raise error_from_response(response, request_id)
+        except errors.GatewayError as error:
+            GATEWAY_ERRORS.labels(endpoint.template, endpoint.method, error.kind).inc()
+            _log_call(endpoint, error.status or error.kind, started, attempt, logging.WARNING)
+            raise
+        _log_call(endpoint, response.status_code, started, attempt, logging.INFO)
+        return response
+
+    def _send(
+        self, endpoint: Endpoint, url: str, headers: dict[str, str], request_id: str, **body: Any
+    ) -> requests.Response:
         with self.in_flight.place(request_id), self._connection(request_id):
             timeout = self._timeouts(endpoint, request_id)
-            started = time.perf_counter()
+            GATEWAY_CALLS_IN_FLIGHT.inc()
+            sent = time.perf_counter()
             try:
-                response = self.session.request(
+                return self.session.request(
                     endpoint.method, url, headers=headers, timeout=timeout, **body
                 )
             except requests.RequestException as exc:
-                error = error_from_exception(exc, endpoint, request_id)
-                self._log_failure(endpoint, error.kind, request_id, attempt)
-                raise error from exc
-        logger.info(
-            "gateway %s %s -> %s in %.0f ms request_id=%s attempt=%s",
-            endpoint.method,
-            endpoint.template,
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-            request_id,
-            attempt,
-        )
-        if not response.ok:
-            raise error_from_response(response, request_id)
-        return response
+                raise error_from_exception(exc, endpoint, request_id) from exc
+            finally:
+                GATEWAY_CALLS_IN_FLIGHT.dec()
+                GATEWAY_CALL_SECONDS.labels(endpoint.template, endpoint.method).observe(
+                    time.perf_counter() - sent
+                )
 
     def _timeouts(self, endpoint: Endpoint, request_id: str) -> tuple[float, float]:
         """(connect, read) timeouts: the configured ones, cut to what the page has left."""
@@ -168,16 +177,27 @@ class GatewayClient:
         finally:
             self._connections.release()
 
-    @staticmethod
-    def _log_failure(endpoint: Endpoint, what: str, request_id: str, attempt: int) -> None:
-        logger.warning(
-            "gateway %s %s -> %s request_id=%s attempt=%s",
-            endpoint.method,
-            endpoint.template,
-            what,
-            request_id,
-            attempt,
-        )
+
+def _log_call(
+    endpoint: Endpoint, outcome: int | str, started: float, attempt: int, level: int
+) -> None:
+    """One line per attempt: what was called and how it ended; never a header or a body."""
+    ms = round((time.perf_counter() - started) * 1000, 1)
+    logger.log(
+        level,
+        "gateway %s %s -> %s in %.0f ms",
+        endpoint.method,
+        endpoint.template,
+        outcome,
+        ms,
+        extra={
+            "endpoint": endpoint.template,
+            "method": endpoint.method,
+            "status": outcome,
+            "ms": ms,
+            "attempt": attempt,
+        },
+    )
 
 
 def _time_for(backoff: float) -> bool:
