@@ -8,9 +8,11 @@ Everything is driven over HTTP and checked in what the sandbox holds and what th
 from __future__ import annotations
 
 import csv
+import http.client
 import io
 import re
 import secrets
+import socket
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -321,3 +323,36 @@ def test_an_approval_and_a_rejection_on_two_nodes_at_once_resolve_to_one_of_them
 def _nodes_still_serving(nodes: Cluster) -> None:
     for node in nodes.nodes:
         assert node.process.poll() is None, f"node {node.name} died:\n{node.log()}"
+
+
+# ---- connection limits ------------------------------------------------------------------------
+
+
+def _answer(connection: socket.socket) -> int:
+    response = http.client.HTTPResponse(connection)
+    response.begin()
+    response.read()
+    assert not response.will_close, "the node closed a keep-alive connection"
+    return response.status
+
+
+def test_a_node_keeps_five_hundred_browsers_connections_open_and_answers_every_one(
+    nodes: Cluster,
+) -> None:
+    node = nodes.node_a
+    request = (
+        b"GET /static/css/backoffice.css HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Connection: keep-alive\r\n\r\n"
+    )
+    connections = [
+        socket.create_connection(("127.0.0.1", node.port), timeout=TIMEOUT) for _ in range(500)
+    ]
+    try:
+        for _round in range(2):  # the second round on the same, still open connections
+            for connection in connections:
+                connection.sendall(request)
+            statuses = [_answer(connection) for connection in connections]
+            assert statuses == [200] * len(connections)
+    finally:
+        for connection in connections:
+            connection.close()
