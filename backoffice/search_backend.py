@@ -20,6 +20,7 @@ from django.utils import timezone
 from . import search_text
 
 CANDIDATES = 300
+HEADLINE_WEIGHT = 0.1
 # pg_trgm's word similarity a candidate needs (its default, 0.6, misses two typos in a word).
 POSTGRES_WORD_SIMILARITY = 0.3
 
@@ -34,6 +35,10 @@ class SearchEntry(models.Model):
 
     class Meta:
         abstract = True
+
+    def headline(self) -> str:
+        """What a result is called (a name, a title): matching it breaks ties."""
+        return ""
 
 
 class SearchSync(models.Model):
@@ -69,7 +74,10 @@ def ranked(
     for entry in entries:
         value = search_text.score(tokens, entry.search_text.split())
         if value > 0:
-            scored[entry.pk] = (value, entry)
+            # A match in the name itself ranks above one in an email or a representative's name.
+            headline = search_text.words_of([entry.headline()])
+            value += HEADLINE_WEIGHT * search_text.score(tokens, headline)
+            scored[entry.pk] = (value / (1 + HEADLINE_WEIGHT), entry)
     return sorted(scored.values(), key=lambda pair: (-pair[0], str(pair[1].pk)))[:limit]
 
 

@@ -48,6 +48,9 @@ class CustomerSearchEntry(search_backend.SearchEntry):
     class Meta:
         app_label = "customers"
 
+    def headline(self) -> str:
+        return f"{self.name} {self.native_name}"
+
     @property
     def status_label(self) -> str:
         return enums.label(enums.CUSTOMER_STATUSES, self.status)

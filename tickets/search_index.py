@@ -42,6 +42,9 @@ class TicketSearchEntry(search_backend.SearchEntry):
     class Meta:
         app_label = "tickets"
 
+    def headline(self) -> str:
+        return self.title
+
     @property
     def status_label(self) -> str:
         return enums.label(enums.STATUS_LABELS, self.status)

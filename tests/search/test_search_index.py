@@ -138,3 +138,15 @@ def test_a_prefix_scores_above_a_typo_and_below_the_word() -> None:
     assert 0.8 < token_score("wils", "wilson") < 1.0
     assert 0 < token_score("wilsen", "wilson") < token_score("wils", "wilson")
     assert token_score("taylor", "wilson") == 0.0
+
+
+def test_a_name_match_ranks_above_a_representatives_or_an_email_match(db: None) -> None:
+    organization = records.customer(
+        10,
+        ("Isla", "Isla"),
+        ("Wilson", "Wilson"),
+        customer_type="Organization",
+        customerName="Meridian Holdings AE",
+    )
+    index_customers([organization, records.ISLA], timezone.now())
+    assert found_ids("Isla Wilsen") == ["c-00072", "c-00010"]
