@@ -18,7 +18,9 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import partial
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +69,9 @@ class WriteForm:
     audit_action: str
     gateway_path: str  # the write's gateway path (where faults are injected)
     fill: Callable[[str, dict[str, str]], dict[str, str]]  # (marker, form as shown) → typed
-    typed: Callable[[str], str]  # what must be on screen after a failure
-    count: Callable[[Desk, str], int]  # how many times the write is at the gateway
+    typed: Callable[[str], str]  # what must be on screen after a failure ("": hidden fields only)
+    # How many times the write is at the gateway (for a value: 1 if the gateway holds it).
+    count: Callable[[Desk, str, dict[str, str]], int]
     files: bool = False
 
     def typed_fields(self, page: str, mark: str) -> dict[str, str]:
@@ -120,7 +123,7 @@ FORMS = [
         f"{CUSTOMERS_PREFIX}/{CUSTOMER}/revisions",
         lambda m, _: {"comment": f"Fault {m}", "changes": f"person.email: f{m}@example.org"},
         lambda m: f"Fault {m}",
-        lambda desk, m: sum(r["comment"] == f"Fault {m}" for r in _customer(desk)["revisions"]),
+        lambda desk, m, _: sum(r["comment"] == f"Fault {m}" for r in _customer(desk)["revisions"]),
     ),
     WriteForm(
         "customer address",
@@ -138,7 +141,7 @@ FORMS = [
             "street_number": "1",
         },
         lambda m: f"Faultgasse {m}",
-        lambda desk, m: sum(
+        lambda desk, m, _: sum(
             (a.get("address") or {}).get("street") == f"Faultgasse {m}"
             for a in _customer(desk)["person"].get("addresses") or []
         ),
@@ -156,7 +159,7 @@ FORMS = [
             "documents-0-name": f"fault-{m}.pdf",
         },
         lambda m: f"fault-{m}.pdf",
-        lambda desk, m: sum(
+        lambda desk, m, _: sum(
             d.get("name") == f"fault-{m}.pdf"
             for d in _customer(desk)["person"].get("documents") or []
         ),
@@ -175,7 +178,7 @@ FORMS = [
             "last_name": m,
         },
         lambda m: f"Fault {m}",
-        lambda desk, m: _created_customers(desk, f"Fault {m}"),
+        lambda desk, m, _: _created_customers(desk, f"Fault {m}"),
     ),
     WriteForm(
         "ticket reply with a file",
@@ -186,7 +189,9 @@ FORMS = [
         f"{FINSUPPORT}/ticket/{TICKET}/assignee-reply",
         lambda m, _: {"reply-text": f"Fault reply {m}"},
         lambda m: f"Fault reply {m}",
-        lambda desk, m: sum(r["message"] == f"Fault reply {m}" for r in _thread(desk, "replies")),
+        lambda desk, m, _: sum(
+            r["message"] == f"Fault reply {m}" for r in _thread(desk, "replies")
+        ),
         files=True,
     ),
     WriteForm(
@@ -198,7 +203,7 @@ FORMS = [
         f"{FINSUPPORT}/ticket/{TICKET}/assignee-note",
         lambda m, _: {"note-text": f"Fault note {m}"},
         lambda m: f"Fault note {m}",
-        lambda desk, m: sum(n["note"] == f"Fault note {m}" for n in _thread(desk, "notes")),
+        lambda desk, m, _: sum(n["note"] == f"Fault note {m}" for n in _thread(desk, "notes")),
     ),
     WriteForm(
         "new ticket",
@@ -209,7 +214,7 @@ FORMS = [
         f"{FINSUPPORT}/ticket/new",
         lambda m, _: {"title": f"Fault {m}", "description": f"Opened by the fault suite {m}"},
         lambda m: f"Opened by the fault suite {m}",
-        lambda desk, m: _customer_tickets(desk, f"Fault {m}"),
+        lambda desk, m, _: _customer_tickets(desk, f"Fault {m}"),
     ),
     WriteForm(
         "canned reply title",
@@ -220,7 +225,7 @@ FORMS = [
         f"{FINSUPPORT}/reply-titles",
         lambda m, _: {"new-title-title": f"Fault {m}"},
         lambda m: f"Fault {m}",
-        lambda desk, m: sum(
+        lambda desk, m, _: sum(
             t["title"] == f"Fault {m}"
             for t in desk.gateway_json(f"{FINSUPPORT}/reply-titles", username="alice")
         ),
@@ -247,12 +252,165 @@ FORMS.append(
         f"{FINSUPPORT}/reply-messages",
         lambda m, _: {},
         lambda m: f"Fault message {m}",
-        lambda desk, m: sum(
+        lambda desk, m, _: sum(
             r["message"] == f"Fault message {m}"
             for r in desk.gateway_json(f"{FINSUPPORT}/reply-messages", username="alice")
         ),
     )
 )
+
+
+# Forms that set a value: "applied" is the gateway holding the value typed (each test types one
+# the gateway does not hold yet). One-way ticket actions (escalate, close, complete, follow)
+# are left out: they cannot be undone between tests.
+VALUES_ON = "c-00103"  # KYC pending, PEP not checked: no change here needs a second officer
+ALICES = "t-00005"
+_days = count(1)
+
+
+def _other(current: str, *choices: str) -> str:
+    return next(choice for choice in choices if choice != current)
+
+
+def _values_customer(desk: Desk) -> dict[str, Any]:
+    return dict(desk.gateway_json(f"{CUSTOMERS_PREFIX}/{VALUES_ON}"))
+
+
+def _alices_ticket(desk: Desk) -> dict[str, Any]:
+    return dict(desk.gateway_json(f"{FINSUPPORT}/ticket/{ALICES}", username="alice"))
+
+
+def _titles(desk: Desk) -> list[dict[str, Any]]:
+    return list(desk.gateway_json(f"{FINSUPPORT}/reply-titles", username="alice"))
+
+
+def _check_form(check: str, value: str) -> WriteForm:
+    field_name = "kycConfirmation" if check == "kyc" else "pepCheckStatus"
+    return WriteForm(
+        f"customer {check.upper()} check",
+        "bob",
+        f"/customers/{VALUES_ON}/",
+        f"/customers/{VALUES_ON}/actions/{check}/",
+        f"customer.{check}",
+        f"{CUSTOMERS_PREFIX}/{VALUES_ON}/{field_name}",
+        lambda m, _: {check: value, "comment": f"Checked {m}"},
+        lambda m: f"Checked {m}",
+        lambda desk, m, _: int(_values_customer(desk)[field_name]["comment"] == f"Checked {m}"),
+    )
+
+
+VALUE_FORMS = [
+    WriteForm(
+        "customer status with a reason",
+        "bob",
+        f"/customers/{VALUES_ON}/",
+        f"/customers/{VALUES_ON}/actions/status/",
+        "customer.status",
+        f"{CUSTOMERS_PREFIX}/update/{VALUES_ON}/status/",
+        lambda m, shown: {
+            "status": _other(shown["seen_status"], "on_hold", "dispute"),
+            "reason": f"Reason {m}",
+        },
+        lambda m: f"Reason {m}",
+        lambda desk, m, typed: int(_values_customer(desk)["customerStatus"] == typed["status"]),
+    ),
+    _check_form("kyc", "pending"),
+    _check_form("pep", "clear"),
+    WriteForm(
+        "customer edit",
+        "bob",
+        f"/customers/{VALUES_ON}/edit/",
+        f"/customers/{VALUES_ON}/edit/",
+        "customer.update",
+        f"{CUSTOMERS_PREFIX}/update/{VALUES_ON}",
+        lambda m, _: {"email": f"f{m}@example.org"},
+        lambda m: f"f{m}@example.org",
+        lambda desk, m, _: int(_values_customer(desk)["person"]["email"] == f"f{m}@example.org"),
+    ),
+    WriteForm(
+        "ticket status",
+        "alice",
+        f"/tickets/{ALICES}/",
+        f"/tickets/{ALICES}/actions/status/",
+        "ticket.status",
+        f"{FINSUPPORT}/ticket/{ALICES}/admin-status",
+        lambda m, shown: {
+            "status-status": _other(shown["status-status"], "IN_PROGRESS", "ON_HOLD")
+        },
+        lambda m: "",
+        lambda desk, m, typed: int(_alices_ticket(desk)["status"] == typed["status-status"]),
+    ),
+    WriteForm(
+        "ticket assignee",
+        "alice",
+        f"/tickets/{ALICES}/",
+        f"/tickets/{ALICES}/actions/assign/",
+        "ticket.assign",
+        f"{FINSUPPORT}/ticket/{ALICES}/assignee",
+        lambda m, shown: {
+            "assign-assignee": _other(shown["assign-assignee"], "u-alice", "u-carol")
+        },
+        lambda m: "",
+        lambda desk, m, typed: int(_alices_ticket(desk)["assigneeId"] == typed["assign-assignee"]),
+    ),
+    WriteForm(
+        "ticket start date",
+        "alice",
+        f"/tickets/{ALICES}/",
+        f"/tickets/{ALICES}/actions/start_date/",
+        "ticket.start_date",
+        f"{FINSUPPORT}/ticket/{ALICES}/start-date",
+        lambda m, _: {
+            "start_date-start_date": (date(2027, 1, 1) + timedelta(days=next(_days))).isoformat()
+        },
+        lambda m: "",
+        lambda desk, m, typed: int(
+            str(_alices_ticket(desk)["startDate"])[:10] == typed["start_date-start_date"]
+        ),
+    ),
+    WriteForm(
+        "ticket edit",
+        "alice",
+        f"/tickets/{ALICES}/",
+        f"/tickets/{ALICES}/actions/edit/",
+        "ticket.edit",
+        f"{FINSUPPORT}/ticket/{ALICES}",
+        lambda m, _: {"edit-title_text": f"Fault {m}"},
+        lambda m: f"Fault {m}",
+        lambda desk, m, _: int(_alices_ticket(desk)["title"] == f"Fault {m}"),
+    ),
+    WriteForm(
+        "canned title status",
+        "alice",
+        "/tickets/replies/",
+        "/tickets/replies/titles/rt-001/status/",
+        "ticket.reply_title.status",
+        f"{FINSUPPORT}/reply-titles/rt-001/status",
+        lambda m, _: {},
+        lambda m: "",
+        lambda desk, m, typed: int(
+            any(
+                t["id"] == "rt-001" and t["status"] == typed["status-rt-001-status"]
+                for t in _titles(desk)
+            )
+        ),
+    ),
+    WriteForm(
+        "canned message edit",
+        "alice",
+        "/tickets/replies/messages/rm-001/edit/",
+        "/tickets/replies/messages/rm-001/edit/",
+        "ticket.reply_message.update",
+        f"{FINSUPPORT}/reply-messages/rm-001",
+        lambda m, _: {"edit-rm-001-message": f"Fault message {m}"},
+        lambda m: f"Fault message {m}",
+        lambda desk, m, _: int(
+            desk.gateway_json(f"{FINSUPPORT}/reply-messages/rm-001", username="alice")["message"]
+            == f"Fault message {m}"
+        ),
+    ),
+]
+FORMS += VALUE_FORMS
 
 
 # ---- the desk: the live app on this module's own sandbox ----------------------------------------
@@ -317,7 +475,7 @@ class Attempt:
         return self.send(form_fields(answer.text, self.action))
 
     def at_gateway(self) -> int:
-        return self.form.count(self.desk, self.mark)
+        return self.form.count(self.desk, self.mark, self.fields)
 
     def audit(self) -> list[str]:
         return list(
@@ -332,6 +490,10 @@ class Attempt:
 
     def assert_typed_on_screen(self, answer: requests.Response) -> None:
         assert html.escape(self.form.typed(self.mark), quote=True) in answer.text
+        shown = form_fields(answer.text, self.action)
+        for name, value in self.fields.items():
+            if not any(part in name for part in ("token", "seen_", "uploaded")):
+                assert shown.get(name) == value, (name, value, shown.get(name))
         assert answer.headers["X-Request-ID"] in answer.text  # the banner's request id
 
 
@@ -508,7 +670,7 @@ def test_the_same_form_sent_four_times_at_once_is_applied_once(deployed: tuple[D
     fields = form.typed_fields(page, mark)
     answers = _all_at_once([lambda: post_form(bob, form.action, fields) for _ in range(4)])
     assert sorted(a.status_code for a in answers) == [302, 409, 409, 409]
-    assert form.count(desk, mark) == 1
+    assert form.count(desk, mark, fields) == 1
     assert _audit_count(bob, CUSTOMER, "customer.revision") == 1
 
 
@@ -531,7 +693,7 @@ def test_two_officers_at_once_each_write_once(deployed: tuple[Desk, str]) -> Non
     assert alice_reply == reply.action
     answers = _all_at_once(sends)
     assert [a.status_code for a in answers] == [302, 302, 302, 302]
-    assert [revision.count(desk, m) for m in marks[:2]] == [1, 1]
-    assert [reply.count(desk, m) for m in marks[2:]] == [1, 1]
+    assert [revision.count(desk, m, {}) for m in marks[:2]] == [1, 1]
+    assert [reply.count(desk, m, {}) for m in marks[2:]] == [1, 1]
     assert _audit_count(bob, CUSTOMER, "customer.revision") == 2
     assert _audit_count(bob, TICKET, "ticket.reply") == 2
