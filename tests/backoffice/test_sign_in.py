@@ -271,3 +271,14 @@ def test_signing_in_again_keeps_the_other_sessions_and_preferences_of_the_person
     assert again.time_zone == "Asia/Tokyo"
     assert again.get_session_auth_hash() == hash_of_the_first_session
     assert not again.has_usable_password()
+
+
+def test_a_refresh_the_gateway_cannot_answer_shows_a_banner_and_keeps_the_session(
+    sign_in, gateway
+) -> None:  # type: ignore[no-untyped-def]
+    client = sign_in("bob", expires_in=5)
+    gateway.post(TOKEN_URL, status=503, json={"status": 503, "message": "maintenance"})
+    response = client.get("/customers/")
+    assert response.status_code == 502
+    assert b"The gateway is unavailable" in response.content
+    assert client.session[SESSION_KEY]["refresh_token"] == "refresh-u-bob-secret"
