@@ -33,7 +33,7 @@ def cached_read(key: str, load: Callable[[], T], *, remember_failure: bool = Fal
         return value
     remembered = found.get(failure_key)
     if isinstance(remembered, GatewayError):
-        raise remembered
+        raise _without_request_id(remembered)
     try:
         value = load()
     except GatewayUnauthorized:
@@ -44,3 +44,10 @@ def cached_read(key: str, load: Callable[[], T], *, remember_failure: bool = Fal
         raise
     cache.set(key, value, timeout=settings.GATEWAY_ENUM_CACHE_SECONDS)
     return value
+
+
+def _without_request_id(remembered: GatewayError) -> GatewayError:
+    """The remembered failure for this page: the banner must name this page's request id."""
+    return type(remembered)(
+        remembered.message, status=remembered.status, field_errors=remembered.field_errors
+    )

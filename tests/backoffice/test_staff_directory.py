@@ -96,3 +96,20 @@ def test_the_directory_is_read_once_while_it_is_cached(gateway: responses.Reques
     for _ in range(3):
         assert staff_names(AUTH) == {"u-erin": "Erin Compliance"}
     assert staff_calls(gateway) == 1
+
+
+def test_a_remembered_failure_never_carries_an_earlier_pages_request_id(
+    gateway: responses.RequestsMock,
+) -> None:
+    gateway.get(STAFF_USERS, status=503, json={"status": 503, "message": "down"})
+    with pytest.raises(GatewayUnavailable) as first:
+        staff_directory(AUTH)
+    assert first.value.request_id == "rid-1"
+    calls_for_the_first_page = staff_calls(gateway)
+    later_page = GatewayAuth(access_token=AUTH.access_token, tenant_id=TENANT, request_id="rid-2")
+    with pytest.raises(GatewayUnavailable) as remembered:
+        staff_directory(later_page)
+    # The banner then names the page's own request id, not the page that met the failure.
+    assert remembered.value.request_id != "rid-1"
+    assert remembered.value.message == first.value.message
+    assert staff_calls(gateway) == calls_for_the_first_page
