@@ -16,16 +16,17 @@ CUSTOMER_STATUSES: dict[str, str] = {
     "bancrupted": "Bankrupt",
 }
 
-# Badge tone per status; the label always carries the meaning too.
+# Badge tone per status, one each so a glance tells any two apart (the ui-guide's palette);
+# the label always carries the meaning too. Unknown values get "neutral".
 STATUS_TONES: dict[str, str] = {
     "new": "info",
-    "under_verificaiton": "info",
+    "under_verificaiton": "teal",
     "verified": "success",
     "under_investigation": "orange",
     "on_hold": "warning",
-    "dispute": "warning",
+    "dispute": "purple",
     "blacklisted": "danger",
-    "bancrupted": "danger",
+    "bancrupted": "dark",
 }
 
 CUSTOMER_TYPES: dict[str, str] = {"Person": "Person", "Organization": "Organization"}

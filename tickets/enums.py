@@ -15,14 +15,15 @@ STATUS_LABELS: dict[str, str] = {
     "COMPLETED": "Completed",
     "CLOSED": "Closed",
 }
+# One tone per status; unknown values get "neutral", so CLOSED is the dark tone.
 STATUS_TONES: dict[str, str] = {
     "OPEN": "info",
-    "IN_PROGRESS": "info",
+    "IN_PROGRESS": "teal",
     "ON_HOLD": "warning",
     "ESCALATED": "orange",
     "RESOLVED": "success",
-    "COMPLETED": "success",
-    "CLOSED": "neutral",
+    "COMPLETED": "purple",
+    "CLOSED": "dark",
 }
 FINISHED_STATUSES = frozenset({"CLOSED", "COMPLETED"})
 # What the assignee-status endpoint accepts (inferred; the rest are admin decisions).

@@ -13,14 +13,18 @@ from sandbox.server import RunningSandbox
 from tests.e2e.support import password_of, point_backoffice_at
 
 
-def sign_in(page: Any, username: str = "bob", *, lands_on: str = "/customers/") -> None:
-    """Sign in through the form on the current page (opening /login/ if need be)."""
+def sign_in(page: Any, username: str = "bob", *, lands_on: str | None = "/customers/") -> None:
+    """Sign in through the form on the current page (opening /login/ if need be); ``lands_on``
+    None accepts whichever page the person's role lands on."""
     if "/login/" not in page.url:
         page.goto("/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password_of(username))
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(re.escape(lands_on) + "$"))
+    if lands_on is None:
+        expect(page).not_to_have_url(re.compile("/login/"))
+    else:
+        expect(page).to_have_url(re.compile(re.escape(lands_on) + "$"))
 
 
 # ---- tests that write: the app on a private sandbox ------------------------------------------

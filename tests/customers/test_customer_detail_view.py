@@ -302,7 +302,7 @@ def test_it_says_when_there_are_no_documents(bob: Client, gateway: responses.Req
 def test_it_shows_status_kyc_and_pep_badges(bob: Client, gateway: responses.RequestsMock) -> None:
     register_profile(gateway)
     page = html(bob.get(f"/customers/{CUSTOMER_ID}/"))
-    assert '<span class="badge tone-info" data-testid="customer-status">Under verification' in page
+    assert '<span class="badge tone-teal" data-testid="customer-status">Under verification' in page
     assert '<span class="badge tone-success">KYC: Confirmed</span>' in page
     assert '<span class="badge tone-success">PEP: Clear</span>' in page
     compliance = section(page, "h-compliance")

@@ -306,8 +306,8 @@ def test_it_tells_caches_the_answer_varies_with_hx_request(
 @pytest.mark.parametrize(
     ("status", "label", "tone"),
     [
-        ("under_verificaiton", "Under verification", "info"),
-        ("bancrupted", "Bankrupt", "danger"),
+        ("under_verificaiton", "Under verification", "teal"),
+        ("bancrupted", "Bankrupt", "dark"),
         ("on_hold", "On hold", "warning"),
     ],
 )

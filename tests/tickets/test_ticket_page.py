@@ -178,7 +178,7 @@ def test_it_shows_the_customer_with_status_kyc_and_pep_linking_to_the_customer_p
     customer = re.search(r'(?s)<section aria-labelledby="h-customer".*?</section>', page)
     assert customer is not None
     assert '<a href="/customers/c-00042/">Ivan Petrov</a>' in customer.group(0)
-    assert '<span class="badge tone-info">Under verification</span>' in customer.group(0)
+    assert '<span class="badge tone-teal">Under verification</span>' in customer.group(0)
     assert '<span class="badge tone-success">KYC: Confirmed</span>' in customer.group(0)
     assert '<span class="badge tone-danger">PEP: Match</span>' in customer.group(0)
     for secret in ("PIN-1234", "pw-never-shown", "secret-answer-rex", "2FA-123456"):
