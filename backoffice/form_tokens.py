@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import FormToken, StaffMember
@@ -160,6 +161,20 @@ def unknown_outcomes(
     if target_id is not None:
         rows = rows.filter(target_id=target_id)
     return list(rows.order_by("used_at", "pk"))
+
+
+def unsettled_exist(
+    staff: StaffMember, target_type: str, target_id: str | None, *, older_than_seconds: float
+) -> bool:
+    """Whether this person has a write on a target whose outcome is unknown or that was left in
+    flight longer than any send can take: what `settle_unknown` would act on."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    rows = FormToken.objects.filter(staff=staff, target_type=target_type).filter(
+        Q(state=State.OUTCOME_UNKNOWN) | Q(state=State.IN_FLIGHT, updated_at__lt=cutoff)
+    )
+    if target_id is not None:
+        rows = rows.filter(target_id=target_id)
+    return rows.exists()
 
 
 def give_up_on_abandoned(

@@ -102,6 +102,11 @@ def settle_unknown(
     """Reconcile this person's writes of unknown outcome on a target (None: any of that type);
     returns those still unknown."""
     longest_send = settings.GATEWAY_CONNECT_TIMEOUT + settings.GATEWAY_READ_TIMEOUT + 30
+    # Every page view asks; almost always there is nothing: one read, no write, then.
+    if not form_tokens.unsettled_exist(
+        member, target_type, target_id, older_than_seconds=longest_send
+    ):
+        return []
     form_tokens.give_up_on_abandoned(
         member, target_type, target_id, older_than_seconds=longest_send
     )

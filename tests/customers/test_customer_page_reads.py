@@ -102,3 +102,21 @@ def test_a_missing_or_failing_staff_directory_is_asked_on_the_first_page_only(
         assert "by u-erin" in again.content.decode()
     assert sum(1 for call in gateway.calls if call.request.url == STAFF_USERS) == asked
     assert sum(1 for call in gateway.calls if call.request.url == DETAIL) == 4
+
+
+def test_viewing_the_page_writes_nothing_to_the_database(
+    bob: Client, gateway: responses.RequestsMock
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    register_profile(gateway)
+    assert bob.get(PAGE).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert bob.get(PAGE).status_code == 200
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
+    ]
+    assert writes == []
