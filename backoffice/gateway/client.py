@@ -128,9 +128,9 @@ class GatewayClient:
                 raise error_from_response(response, request_id)
         except errors.GatewayError as error:
             GATEWAY_ERRORS.labels(endpoint.template, endpoint.method, error.kind).inc()
-            _log_call(endpoint, error.status or error.kind, started, attempt, logging.WARNING)
+            _log_call(endpoint, error.status, error.kind, started, attempt)
             raise
-        _log_call(endpoint, response.status_code, started, attempt, logging.INFO)
+        _log_call(endpoint, response.status_code, "", started, attempt)
         return response
 
     def _send(
@@ -179,21 +179,25 @@ class GatewayClient:
 
 
 def _log_call(
-    endpoint: Endpoint, outcome: int | str, started: float, attempt: int, level: int
+    endpoint: Endpoint, status: int | None, error: str, started: float, attempt: int
 ) -> None:
-    """One line per attempt: what was called and how it ended; never a header or a body."""
+    """One line per attempt: what was called and how it ended; never a header or a body.
+
+    `status` is the HTTP status (None when no answer came), `error` the error type when failed.
+    """
     ms = round((time.perf_counter() - started) * 1000, 1)
     logger.log(
-        level,
+        logging.WARNING if error else logging.INFO,
         "gateway %s %s -> %s in %.0f ms",
         endpoint.method,
         endpoint.template,
-        outcome,
+        error if status is None else status,
         ms,
         extra={
             "endpoint": endpoint.template,
             "method": endpoint.method,
-            "status": outcome,
+            "status": status,
+            "error": error or None,
             "ms": ms,
             "attempt": attempt,
         },

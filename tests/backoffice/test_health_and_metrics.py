@@ -241,7 +241,8 @@ def test_one_json_line_per_request_and_per_gateway_call_with_who_what_and_how_lo
     (call,) = [line for line in logged if line["logger"] == "backoffice.gateway"]
     assert (call["request_id"], call["staff_id"]) == (request_id, "u-bob")
     assert call["endpoint"] == "/customer/2.0.0/getByCustomerStatus/{status}"
-    assert (call["method"], call["status"], call["attempt"]) == ("POST", 200, 1)
+    assert (call["method"], call["status"], call["error"]) == ("POST", 200, None)
+    assert call["attempt"] == 1
     assert isinstance(call["ms"], float)
 
 
@@ -255,7 +256,9 @@ def test_a_failed_gateway_call_is_one_warning_line_naming_the_error(
         for line in lines(json_log)
         if line["logger"] == "backoffice.gateway" and line["endpoint"].endswith("{customer_id}")
     ]
-    assert [(line["status"], line["level"]) for line in failures] == [("GatewayTimeout", "WARNING")]
+    assert [(line["status"], line["error"], line["level"]) for line in failures] == [
+        (None, "GatewayTimeout", "WARNING")
+    ]
     assert failures[0]["staff_id"] == "u-bob"  # logged on a concurrent-read thread
 
 
