@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 
+from . import deadline as page_deadline
 from . import staff
 from .gateway.errors import GatewayTimeout, GatewayUnauthorized
 from .session_store import SessionStore
@@ -54,9 +55,10 @@ def refresh_once(session: SessionBase, grant: TokenGrant, *, request_id: str) ->
 
 def _take_turn(key: str, request_id: str) -> None:
     timeout = lock_seconds()
-    deadline = time.monotonic() + timeout + 1
+    # No longer than the page has left for the gateway: the turn only leads to a gateway call.
+    give_up_at = time.monotonic() + page_deadline.bounded(timeout + 1)
     while not cache.add(key, request_id, timeout=timeout):
-        if time.monotonic() > deadline:
+        if time.monotonic() > give_up_at:
             raise GatewayTimeout(
                 "Another request of this session is still renewing its gateway token.",
                 request_id=request_id,

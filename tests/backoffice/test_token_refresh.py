@@ -13,7 +13,8 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 
 from backoffice import staff
-from backoffice.gateway.errors import GatewayUnauthorized
+from backoffice.deadline import gateway_deadline
+from backoffice.gateway.errors import GatewayTimeout, GatewayUnauthorized
 from backoffice.staff import StaffIdentity
 from backoffice.token_refresh import _lock_key, refresh_once
 from tests.conftest import FAKE_GATEWAY, TENANT, make_grant
@@ -151,4 +152,18 @@ def test_a_session_signed_out_elsewhere_refreshes_nothing(gateway: responses.Req
     type(session)(session.session_key).delete()
     with pytest.raises(GatewayUnauthorized):
         refresh_once(session, grant, request_id="rid")
+    assert len(gateway.calls) == 0
+
+
+@pytest.mark.django_db
+def test_waiting_for_another_requests_refresh_ends_with_the_page_deadline(
+    gateway: responses.RequestsMock,
+) -> None:
+    session = new_session()
+    grant = staff.load_grant(session)[0]  # type: ignore[index]
+    cache.add(_lock_key(session), "a request stuck on a slow gateway")
+    started = time.monotonic()
+    with gateway_deadline(0.3), pytest.raises(GatewayTimeout):
+        refresh_once(session, grant, request_id="rid-3")
+    assert time.monotonic() - started < 1.0  # not the lock's 14 s
     assert len(gateway.calls) == 0
