@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,9 +11,11 @@ from django_htmx.http import push_url
 from backoffice.gateway.errors import GatewayError, GatewayUnauthorized
 from backoffice.http import StaffRequest
 from backoffice.staff_directory import staff_directory
+from customers.search_index import CustomerSearchEntry, indexed_customers
 
 from . import services
 from .forms import TicketFilterForm, ticket_query
+from .records import TicketPage
 
 
 @require_GET
@@ -40,12 +43,16 @@ def ticket_queue(request: StaffRequest) -> HttpResponse:
             error = failure
     base = filters or services.TicketFilters()
     names = _staff_names(request) if page else {}
+    customers = _indexed_customers(page)
     query_string = ticket_query(filters) if filters else ""
     context = {
         "form": form,
         "filters": filters,
         "page": page,
-        "rows": [(t, names.get(t.assignee_id, t.assignee_id)) for t in page.tickets]
+        "rows": [
+            (t, names.get(t.assignee_id, t.assignee_id), customers.get(t.customer_id))
+            for t in page.tickets
+        ]
         if page
         else [],
         "error": error,
@@ -72,6 +79,13 @@ def ticket_queue(request: StaffRequest) -> HttpResponse:
             )
         return response
     return render(request, "tickets/queue.html", context, status=status)
+
+
+def _indexed_customers(page: TicketPage | None) -> dict[str, CustomerSearchEntry]:
+    """The rows' customers from the search index (one query, no gateway call per row)."""
+    if page is None or not settings.SEARCH_ENABLED:
+        return {}
+    return indexed_customers(ticket.customer_id for ticket in page.tickets)
 
 
 def _staff_names(request: StaffRequest) -> dict[str, str]:

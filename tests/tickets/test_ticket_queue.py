@@ -389,3 +389,47 @@ def test_htmx_with_invalid_filters_pushes_no_url(
     assert response.status_code == 400
     assert html(response).lstrip().startswith('<section id="ticket-list"')
     assert "HX-Push-Url" not in response
+
+
+def test_rows_show_the_indexed_customers_name_and_status_without_asking_the_gateway(
+    sign_in: Callable[..., Client], gateway: responses.RequestsMock
+) -> None:
+    from django.utils import timezone
+
+    from customers.search_index import index_customers
+    from tests.search.records import ISLA
+
+    index_customers([{**ISLA, "id": "c-00042"}], timezone.now())
+    register_queue(
+        gateway,
+        body=page_json(ticket_json("t-00001"), ticket_json("t-00002", customerId="c-00043")),
+    )
+
+    page = html(sign_in("alice").get("/tickets/"))
+
+    rows = re.findall(r"(?s)<tr>\s*<td>.*?</tr>", page)
+    assert (
+        '<td><a href="/customers/c-00042/" title="c-00042">Isla Wilson</a> '
+        '<span class="badge tone-success">Verified</span></td>'
+    ) in rows[0]
+    # Not in the index: the id, as before.
+    assert '<td class="mono"><a href="/customers/c-00043/">c-00043</a></td>' in rows[1]
+    assert not [c for c in gateway.calls if "/customer/2.0.0/" in str(c.request.url)]
+
+
+def test_with_search_turned_off_rows_show_customer_ids(
+    sign_in: Callable[..., Client], gateway: responses.RequestsMock, settings: Any
+) -> None:
+    from django.utils import timezone
+
+    from customers.search_index import index_customers
+    from tests.search.records import ISLA
+
+    settings.SEARCH_ENABLED = False
+    index_customers([{**ISLA, "id": "c-00042"}], timezone.now())
+    register_queue(gateway)
+
+    page = html(sign_in("alice").get("/tickets/"))
+
+    assert '<td class="mono"><a href="/customers/c-00042/">c-00042</a></td>' in page
+    assert "Isla Wilson" not in page
