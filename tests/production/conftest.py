@@ -27,6 +27,7 @@ class Cluster:
     """Two app nodes on one PostgreSQL database and one Redis, in front of one sandbox."""
 
     sandbox: RunningSandbox
+    database_url: str
     node_a: Node
     node_b: Node
     redis: services.RedisServer
@@ -60,7 +61,7 @@ def cluster(
     except BaseException:
         node_a.stop()
         raise
-    yield Cluster(running, node_a, node_b, redis_server, redis_database)
+    yield Cluster(running, database_url, node_a, node_b, redis_server, redis_database)
     node_a.stop()
     node_b.stop()
     sandbox_stopper.stop(running)

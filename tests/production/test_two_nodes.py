@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import psycopg
 import pytest
 import requests
 
@@ -152,6 +153,48 @@ def decide(client: StaffClient, change_id: int, decision: str, **values: str) ->
 
 
 # ---- sessions ---------------------------------------------------------------------------------
+
+
+def test_parallel_first_sign_ins_on_both_nodes_all_give_usable_sessions(nodes: Cluster) -> None:
+    # The first test of the module: carol is not yet known to the app (no staff record).
+    with psycopg.connect(nodes.database_url) as connection:
+        known = connection.execute(
+            "SELECT COUNT(*) FROM backoffice_staffmember WHERE gateway_user_id = 'u-carol'"
+        ).fetchone()
+    assert known == (0,), "carol signed in earlier: this test must run first in its module"
+    browsers = [StaffClient(node.url) for node in (*nodes.nodes, *nodes.nodes, *nodes.nodes)]
+    forms = [browser.get("/login/") for browser in browsers]
+
+    def post_sign_in(browser: StaffClient, form: requests.Response) -> int:
+        return browser.http.post(
+            browser.base_url + "/login/",
+            data={
+                "csrfmiddlewaretoken": csrf_token(form.text),
+                "username": "carol",
+                "password": "carol-sandbox",
+            },
+            headers={"Referer": browser.base_url + "/login/"},
+            allow_redirects=False,
+            timeout=TIMEOUT,
+        ).status_code
+
+    statuses = at_once(
+        *[
+            (lambda b=browser, f=form: post_sign_in(b, f))
+            for browser, form in zip(browsers, forms, strict=True)
+        ]
+    )
+
+    assert statuses == [302] * len(browsers)
+    for browser in browsers:  # each session goes on, on its own node and on the other one
+        for node in nodes.nodes:
+            page = same_browser_on(browser, node).get("/tickets/")
+            assert page.status_code == 200, page.headers.get("Location")
+    with psycopg.connect(nodes.database_url) as connection:
+        mirrored = connection.execute(
+            "SELECT COUNT(*) FROM backoffice_staffmember WHERE gateway_user_id = 'u-carol'"
+        ).fetchone()
+    assert mirrored == (1,)
 
 
 def test_a_session_signed_in_on_one_node_continues_on_the_other(nodes: Cluster) -> None:
