@@ -4,6 +4,10 @@ Every value can be changed from the environment (README, "Production").
 """
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
 
 from backoffice.serving import worker_processes, worker_threads
 
@@ -46,3 +50,32 @@ else:
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# Prometheus: every worker writes its numbers to one directory, so whichever worker answers
+# /metrics reports the whole node. Unset, the node gets a private directory of its own.
+OWN_METRICS_PREFIX = "backoffice-metrics-"
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix=OWN_METRICS_PREFIX)
+
+
+def on_starting(server: object) -> None:
+    """Start from an empty metrics directory: numbers of an earlier run must not add up."""
+    directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    directory.mkdir(parents=True, exist_ok=True)
+    for leftover in directory.glob("*.db"):
+        leftover.unlink()
+
+
+def child_exit(server: object, worker: Any) -> None:
+    """A worker that exited no longer counts in gauges such as calls in flight."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server: object) -> None:
+    directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    if directory.parent == Path(tempfile.gettempdir()) and directory.name.startswith(
+        OWN_METRICS_PREFIX
+    ):
+        shutil.rmtree(directory, ignore_errors=True)

@@ -8,6 +8,7 @@ database, cache and gateway given in the environment.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -24,7 +25,8 @@ PROJECT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 START_TIMEOUT = 30.0
 PORT_ATTEMPTS = 5
-SECRET_KEY = "production-tests-only-" + "x" * 40
+SECRET_KEY = "production-tests-only-" + secrets.token_urlsafe(40)
+METRICS_TOKEN = secrets.token_urlsafe(16)
 
 # Variables that would change what a node does if the developer's shell happened to set them.
 _OWN_VARIABLES = ("DATABASE_URL", "CACHE_URL", "GATEWAY_URL", "SECRET_KEY", "DEBUG")
@@ -58,6 +60,7 @@ def node_environment(database_url: str, cache_url: str, gateway_url: str) -> dic
             # The tests' bursts are correctness checks, not load: no "busy" answers on a
             # machine slowed down by other work.
             "GATEWAY_MAX_IN_FLIGHT": "32",
+            "METRICS_TOKEN": METRICS_TOKEN,
             "GATEWAY_BUSY_WAIT": "10",
         }
     )

@@ -33,7 +33,7 @@ from tests.e2e.support import (
     subtitle,
 )
 from tests.production.conftest import Cluster
-from tests.production.nodes import Node
+from tests.production.nodes import METRICS_TOKEN, Node
 
 FINSUPPORT = "/finsupport/1.0.0"
 CAROLS_TICKET = "t-00001"
@@ -399,3 +399,36 @@ def test_a_node_keeps_five_hundred_browsers_connections_open_and_answers_every_o
     finally:
         for connection in connections:
             connection.close()
+
+
+# ---- metrics ----------------------------------------------------------------------------------
+
+
+def _sign_in_pages_counted(node: Node) -> float:
+    response = requests.get(
+        node.url + "/metrics",
+        headers={"Authorization": f"Bearer {METRICS_TOKEN}", "Connection": "close"},
+        timeout=TIMEOUT,
+    )
+    assert response.status_code == 200, response.text
+    counts = re.findall(
+        r'^backoffice_request_seconds_count\{[^}]*view="login"[^}]*\} ([0-9.e+]+)$',
+        response.text,
+        re.M,
+    )
+    return sum(float(count) for count in counts)
+
+
+def test_a_nodes_metrics_add_up_every_worker_process(nodes: Cluster) -> None:
+    node = nodes.node_b
+    before = _sign_in_pages_counted(node)
+    pages = 24
+    for _ in range(pages):  # a new connection each, so both of the node's workers take some
+        response = requests.get(
+            node.url + "/login/", headers={"Connection": "close"}, timeout=TIMEOUT
+        )
+        assert response.status_code == 200
+
+    # Whichever worker answers the scrape, it reports the node's total.
+    for _ in range(4):
+        assert _sign_in_pages_counted(node) - before >= pages
