@@ -73,6 +73,7 @@ class WriteForm:
     # How many times the write is at the gateway (for a value: 1 if the gateway holds it).
     count: Callable[[Desk, str, dict[str, str]], int]
     files: bool = False
+    fresh_ticket: bool = False  # paths name "{ticket}": a ticket opened for the test
 
     def typed_fields(self, page: str, mark: str) -> dict[str, str]:
         shown = form_fields(page, self.action)
@@ -412,6 +413,71 @@ VALUE_FORMS = [
 ]
 FORMS += VALUE_FORMS
 
+# One-way ticket actions (escalate, close, complete, follow): each test works on a ticket the
+# gateway opens for it, whose id replaces "{ticket}" in the form's paths.
+_fresh_ticket = {"id": ""}
+
+
+def open_fresh_ticket(desk: Desk) -> str:
+    answer = desk.gateway(
+        "POST",
+        f"{FINSUPPORT}/ticket/new",
+        username="alice",
+        json={
+            "title": f"Fresh {marker()}",
+            "description": "Opened for one fault test",
+            "category": "PAYMENTS",
+            "priority": "LOW",
+            "customerId": CUSTOMER,
+            "assigneeId": "u-alice",
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    _fresh_ticket["id"] = str(answer.json()["id"])
+    return _fresh_ticket["id"]
+
+
+def _fresh(desk: Desk) -> dict[str, Any]:
+    path = f"{FINSUPPORT}/ticket/{_fresh_ticket['id']}"
+    return dict(desk.gateway_json(path, username="alice"))
+
+
+def _one_way(
+    action: str, endpoint: str, fill: dict[str, str], holds: Callable[..., bool]
+) -> WriteForm:
+    return WriteForm(
+        f"ticket {action}",
+        "alice",
+        "/tickets/{ticket}/",
+        f"/tickets/{{ticket}}/actions/{action}/",
+        f"ticket.{action}",
+        f"{FINSUPPORT}/ticket/{{ticket}}/{endpoint}",
+        lambda m, _: {name: value.format(m=m) for name, value in fill.items()},
+        lambda m: next(iter(fill.values()), "").format(m=m),
+        lambda desk, m, _: int(holds(_fresh(desk), m)),
+        fresh_ticket=True,
+    )
+
+
+FORMS += [
+    _one_way(
+        "escalate",
+        "escalate",
+        {"escalate-reason": "Escalated {m}"},
+        lambda t, m: t["status"] == "ESCALATED" and t["escalationReason"] == f"Escalated {m}",
+    ),
+    _one_way(
+        "close",
+        "admin-close",
+        {"close-reason": "Closed {m}"},
+        lambda t, m: t["status"] == "CLOSED" and t["closeReason"] == f"Closed {m}",
+    ),
+    _one_way("complete", "admin-complete", {}, lambda t, m: t["status"] == "COMPLETED"),
+    _one_way(
+        "follow", "follower", {"follow-follower": "u-bob"}, lambda t, m: "u-bob" in t["followers"]
+    ),
+]
+
 
 # ---- the desk: the live app on this module's own sandbox ----------------------------------------
 
@@ -454,11 +520,25 @@ class Attempt:
     action: str = ""
     audit_from: int = 0
 
+    @property
+    def page(self) -> str:
+        return self.form.page.replace("{ticket}", _fresh_ticket["id"])
+
+    @property
+    def gateway_path(self) -> str:
+        return self.form.gateway_path.replace("{ticket}", _fresh_ticket["id"])
+
     def open(self) -> None:
-        page = self.client.get(self.form.page)
+        if self.form.fresh_ticket:
+            open_fresh_ticket(self.desk)
+        page = self.client.get(self.page)
         assert page.status_code == 200, page.text[:500]
-        self.fields = self.form.typed_fields(page.text, self.mark)
-        self.action = self.form.action or _message_form_action(page.text)
+        action = self.form.action.replace("{ticket}", _fresh_ticket["id"])
+        if self.form.fresh_ticket:
+            self.fields = {**form_fields(page.text, action), **self.form.fill(self.mark, {})}
+        else:
+            self.fields = self.form.typed_fields(page.text, self.mark)
+        self.action = action or _message_form_action(page.text)
         last = AuditRecord.objects.order_by("-id").first()
         self.audit_from = last.pk if last else 0
 
@@ -530,7 +610,7 @@ def test_gateway_answers_503(
     desk: Desk, attempt: Callable[[WriteForm], Attempt], form: WriteForm
 ) -> None:
     officer = attempt(form)
-    desk.faults.fail(form.gateway_path, methods=WRITES, count=1)
+    desk.faults.fail(officer.gateway_path, methods=WRITES, count=1)
     failed = officer.send()
     assert failed.status_code == 502
     officer.assert_typed_on_screen(failed)
@@ -549,7 +629,7 @@ def test_applied_but_the_answer_is_lost(
     desk: Desk, attempt: Callable[[WriteForm], Attempt], form: WriteForm, mode: str
 ) -> None:
     officer = attempt(form)
-    desk.faults.inject(form.gateway_path, mode=mode, methods=WRITES, count=1, latency_ms=LATE_MS)
+    desk.faults.inject(officer.gateway_path, mode=mode, methods=WRITES, count=1, latency_ms=LATE_MS)
     answer = officer.send()
     # Read back at once: found, so the officer is told it was saved.
     assert answer.status_code == 302, answer.text[:800]
@@ -566,7 +646,7 @@ def test_applied_after_the_app_gave_up(
     desk: Desk, attempt: Callable[[WriteForm], Attempt], form: WriteForm
 ) -> None:
     officer = attempt(form)
-    desk.faults.delay(form.gateway_path, latency_ms=LATE_MS, methods=WRITES, count=1)
+    desk.faults.delay(officer.gateway_path, latency_ms=LATE_MS, methods=WRITES, count=1)
     started = time.monotonic()
     unknown = officer.send()
     assert unknown.status_code == 202, unknown.text[:800]
@@ -577,7 +657,7 @@ def test_applied_after_the_app_gave_up(
     # Still being checked, or (on a slow machine) already read back as saved: never sent.
     assert "we are checking" in early.text or "Already saved" in early.text
     time.sleep(max(0.0, LATE_MS / 1000 + 0.3 - (time.monotonic() - started)))
-    assert officer.client.get(form.page).status_code == 200  # the page, viewed again
+    assert officer.client.get(officer.page).status_code == 200  # the page, viewed again
     later = officer.send_again_from(unknown)
     assert later.status_code == 409
     assert "Already saved; nothing was sent again." in later.text
@@ -591,7 +671,7 @@ def test_connection_dropped_before_the_gateway_handled_it(
     desk: Desk, attempt: Callable[[WriteForm], Attempt], form: WriteForm
 ) -> None:
     officer = attempt(form)
-    desk.faults.drop_before_apply(form.gateway_path, methods=WRITES, count=1)
+    desk.faults.drop_before_apply(officer.gateway_path, methods=WRITES, count=1)
     unknown = officer.send()
     assert unknown.status_code == 202, unknown.text[:800]
     officer.assert_typed_on_screen(unknown)
