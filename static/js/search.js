@@ -1,5 +1,6 @@
-// The top bar's search box: "/" focuses it from anywhere but a field; Escape or a click
-// elsewhere closes the live results. Searching works without this (Enter submits the form).
+// The top bar's search box: "/" focuses it from anywhere but a field; the arrow keys move
+// through the live results; Escape or a click elsewhere closes them. Searching works without
+// this (Enter submits the form).
 (() => {
   const box = () => document.getElementById("search-q");
   const live = () => document.getElementById("search-live");
@@ -13,6 +14,17 @@
     if (!input) return;
     if (event.key === "Escape" && event.target === input) {
       close();
+      return;
+    }
+    // Arrow keys walk from the box through the live results and back.
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      const links = [...(live()?.querySelectorAll("a") ?? [])];
+      const at = links.indexOf(document.activeElement);
+      if (event.target !== input && at < 0) return;
+      event.preventDefault();
+      const next = event.key === "ArrowDown" ? at + 1 : at - 1;
+      if (next < 0) input.focus();
+      else if (next < links.length) links[next].focus();
       return;
     }
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
