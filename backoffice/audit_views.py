@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
 
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import QuerySet
@@ -22,6 +21,7 @@ from django_htmx.http import push_url
 
 from backoffice.gateway.ids import GATEWAY_ID_PATTERN
 
+from . import audit_labels
 from .audit_forms import (
     DEFAULT_PAGE_SIZE,
     AuditFilterForm,
@@ -34,16 +34,6 @@ from .http import StaffRequest
 from .models import AuditRecord
 
 SUMMARY_LIMIT = 140
-
-OUTCOMES: dict[str, tuple[str, str]] = {
-    "ok": ("OK", "success"),
-    "pending": ("Pending", "warning"),
-    "rejected": ("Rejected", "neutral"),
-    "withdrawn": ("Withdrawn", "neutral"),
-    "stale": ("Stale, not applied", "warning"),
-    "superseded": ("Superseded", "neutral"),
-}
-ERROR_TONE = "danger"
 
 CSV_HEADER = (
     "at",
@@ -103,50 +93,29 @@ class AuditRow:
         return ""
 
     @property
+    def timeline_link(self) -> str:
+        """The customer's case timeline, where this record is one entry among the others."""
+        record = self.record
+        if record.target_type == "customer" and GATEWAY_ID_PATTERN.fullmatch(record.target_id):
+            return reverse("customers:timeline", args=[record.target_id])
+        return ""
+
+    @property
     def outcome_label(self) -> str:
-        return OUTCOMES.get(self.record.outcome, (self.record.outcome, ERROR_TONE))[0]
+        return audit_labels.outcome_label(self.record.outcome, self.record.action)
 
     @property
     def outcome_tone(self) -> str:
-        return OUTCOMES.get(self.record.outcome, (self.record.outcome, ERROR_TONE))[1]
+        return audit_labels.outcome_tone(self.record.outcome)
 
     @property
     def summary_text(self) -> str:
-        return summary_text(self.record.summary)
+        return audit_labels.summary_text(self.record.summary)
 
     @property
     def summary_short(self) -> str:
         text = self.summary_text
         return text if len(text) <= SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 1].rstrip() + "…"
-
-
-def summary_text(summary: Any) -> str:
-    """A one-line reading of a summary: customer · field: before → after · “reason”."""
-    if not isinstance(summary, dict):
-        return _plain(summary)
-    parts: list[str] = []
-    if summary.get("customer"):
-        parts.append(_plain(summary["customer"]))
-    before, after = summary.get("before"), summary.get("after")
-    if isinstance(before, dict) or isinstance(after, dict):
-        before = before if isinstance(before, dict) else {}
-        after = after if isinstance(after, dict) else {}
-        for key in sorted(set(before) | set(after), key=str):
-            parts.append(f"{key}: {_plain(before.get(key), '—')} → {_plain(after.get(key), '—')}")
-    elif before not in (None, "") or after not in (None, ""):
-        parts.append(f"{_plain(before, '—')} → {_plain(after, '—')}")
-    for key in ("reason", "note"):
-        if summary.get(key):
-            parts.append(f"“{_plain(summary[key])}”")
-    return " · ".join(parts)
-
-
-def _plain(value: Any, empty: str = "") -> str:
-    if value is None or value == "":
-        return empty
-    if isinstance(value, str):
-        return " ".join(value.split())
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 @require_GET

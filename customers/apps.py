@@ -9,7 +9,9 @@ class CustomersConfig(AppConfig):
         from . import reconcilers  # noqa: F401
         from .approval_metrics import register as register_metrics
         from .approval_policy import approval_policy
+        from .timeline_labels import register as register_audit_labels
 
         # A misspelt FOUR_EYES_* value would let changes through unchecked: refuse to start.
         approval_policy()
         register_metrics()
+        register_audit_labels()

@@ -231,8 +231,8 @@ def test_it_shows_one_row_with_each_column(bob: Client) -> None:
     assert "Erin Officer" in page
     assert ">Customer status change<" in page
     assert '<a href="/customers/c-00042/">c-00042</a>' in page
-    assert "Customer Number42 · status: new → verified · “Documents checked”" in page
-    assert '<span class="badge tone-success">OK</span>' in page
+    assert "Customer Number42 · Status: New → Verified · “Documents checked”" in page
+    assert '<span class="badge tone-success">Applied</span>' in page
     assert '<td class="mono small">req-abc123</td>' in page
 
 
@@ -247,12 +247,23 @@ def test_it_counts_the_records_in_the_subtitle(bob: Client) -> None:
 @pytest.mark.parametrize(
     ("outcome", "badge"),
     [
-        ("ok", '<span class="badge tone-success">OK</span>'),
-        ("pending", '<span class="badge tone-warning">Pending</span>'),
+        ("ok", '<span class="badge tone-success">Applied</span>'),
+        ("pending", '<span class="badge tone-warning">Held for approval</span>'),
         ("rejected", '<span class="badge tone-neutral">Rejected</span>'),
         ("withdrawn", '<span class="badge tone-neutral">Withdrawn</span>'),
-        ("GatewayUnavailable", '<span class="badge tone-danger">GatewayUnavailable</span>'),
-        ("GatewayRejected", '<span class="badge tone-danger">GatewayRejected</span>'),
+        (
+            "GatewayUnavailable",
+            '<span class="badge tone-danger">Failed: the gateway was unavailable</span>',
+        ),
+        (
+            "GatewayRejected",
+            '<span class="badge tone-danger">Failed: the gateway rejected it</span>',
+        ),
+        (
+            "outcome_unknown",
+            '<span class="badge tone-warning">Outcome unknown — being checked</span>',
+        ),
+        ("SomeFutureError", '<span class="badge tone-danger">Failed</span>'),
     ],
 )
 def test_it_shows_the_outcome_as_a_badge_of_its_tone(bob: Client, outcome: str, badge: str) -> None:
@@ -303,7 +314,7 @@ def test_it_shows_an_approval_rejection_note_in_the_summary(bob: Client) -> None
     page = html(bob.get("/audit/"))
     assert ">Approval rejected<" in page
     assert (
-        "Customer Number42 · status: new → blacklisted · “Sanctions hit” · “Not enough evidence”"
+        "Customer Number42 · Status: New → Blacklisted · “Sanctions hit” · “Not enough evidence”"
         in page
     )
 
