@@ -124,18 +124,23 @@ def test_bob_requests_a_blacklisting_and_alice_approves_it(
         (
             row.locator("td").nth(1).inner_text(),
             row.locator("td").nth(2).inner_text(),
-            row.locator("td").nth(3).inner_text(),
+            row.locator("td").nth(3).get_by_role("link").first.inner_text(),
             row.locator("td").nth(5).inner_text(),
         )
         for row in rows.all()
     ]
     assert seen == [
-        ("Alice Admin", "Customer status change", CUSTOMER, "OK"),
-        ("Alice Admin", "Approval granted", CUSTOMER, "OK"),
-        ("Bob Compliance", "Approval requested", CUSTOMER, "Pending"),
+        ("Alice Admin", "Customer status change", CUSTOMER, "Applied"),
+        ("Alice Admin", "Approval granted", CUSTOMER, "Approved"),
+        ("Bob Compliance", "Approval requested", CUSTOMER, "Held for approval"),
     ]
     for row in rows.all():
-        expect(row.locator("td.summary")).to_contain_text("blacklisted")
+        expect(row.locator("td.summary")).to_contain_text(
+            "Status: Under verification → Blacklisted"
+        )
+        expect(row.get_by_role("link", name="Timeline")).to_have_attribute(
+            "href", f"/customers/{CUSTOMER}/timeline/"
+        )
         expect(row.locator("td.summary")).to_contain_text(reason)
 
     assert page.problems == []
@@ -148,7 +153,7 @@ def test_a_failing_gateway_keeps_the_kyc_comment_for_another_try(
     page = bob_page
     comment = f"Proof of address is older than three months {secrets.token_hex(3)}"
     page.goto(f"/customers/{CONFIRMED}/")
-    expect(page.get_by_text("KYC: Confirmed")).to_be_visible()
+    expect(page.get_by_text("KYC: Confirmed", exact=True)).to_be_visible()
     faults = SandboxFaults(own_gateway)
     faults.put(pathPrefix=f"{CUSTOMERS_PREFIX}/{CONFIRMED}/kycConfirmation", errorRate=1.0)
     try:
@@ -165,7 +170,7 @@ def test_a_failing_gateway_keeps_the_kyc_comment_for_another_try(
         expect(panel.locator("summary")).to_have_text("KYC confirmation")
         expect(panel.get_by_label("Comment")).to_have_value(comment)
         expect(panel.get_by_label("KYC confirmation")).to_have_value("pending")
-        expect(page.get_by_text("KYC: Confirmed")).to_be_visible()
+        expect(page.get_by_text("KYC: Confirmed", exact=True)).to_be_visible()
         assert raw_customer(own_gateway, CONFIRMED)["kycConfirmation"]["status"] == "confirmed"
     finally:
         faults.clear()
