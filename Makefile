@@ -31,7 +31,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 test: install
-	bin/ensure-chromium
+	flock /tmp/apt.lock bin/ensure-chromium  # other jobs on this machine may be running apt
 	bin/ensure-services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
