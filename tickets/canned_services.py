@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
+
 from backoffice.gateway import paths
+from backoffice.gateway.cached import cached_read
 from backoffice.gateway.client import GatewayAuth
 from backoffice.gateway.concurrent import read_concurrently
 from backoffice.gateway.connection import gateway_client
@@ -32,11 +36,36 @@ class CannedReply:
 
 
 def canned_replies(auth: GatewayAuth) -> list[CannedReply]:
-    """Active reply titles with their messages, for the composer's picker."""
-    outcomes = read_concurrently(
-        {"titles": lambda: reply_titles(auth), "messages": lambda: reply_messages(auth)}
-    )
-    return combine_canned(outcomes["titles"].unwrap(), outcomes["messages"].unwrap())
+    """Active reply titles with their messages, for the composer's picker: kept for a while
+    like the enums (every ticket page with a composer would read both lists otherwise), and
+    forgotten after every canned-reply write (`forget_canned`)."""
+
+    def load() -> list[CannedReply]:
+        outcomes = read_concurrently(
+            {"titles": lambda: reply_titles(auth), "messages": lambda: reply_messages(auth)}
+        )
+        return combine_canned(outcomes["titles"].unwrap(), outcomes["messages"].unwrap())
+
+    return cached_read(_composer_key(auth), load)
+
+
+def remembered_canned(auth: GatewayAuth) -> list[CannedReply] | None:
+    """The composer's canned replies if they are kept, else None (then read them)."""
+    found: list[CannedReply] | None = cache.get(_composer_key(auth))
+    return found
+
+
+def remember_canned(auth: GatewayAuth, replies: list[CannedReply]) -> None:
+    cache.set(_composer_key(auth), replies, timeout=settings.GATEWAY_ENUM_CACHE_SECONDS)
+
+
+def forget_canned(auth: GatewayAuth) -> None:
+    """After a canned-reply write: the next composer reads both lists again."""
+    cache.delete(_composer_key(auth))
+
+
+def _composer_key(auth: GatewayAuth) -> str:
+    return f"finsupport-canned:{auth.tenant_id}"
 
 
 def combine_canned(titles: list[ReplyTitle], messages: list[ReplyMessage]) -> list[CannedReply]:

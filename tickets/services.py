@@ -16,7 +16,14 @@ from backoffice.staff_directory import StaffUser, staff_directory
 from customers.records import CustomerDetail
 from customers.services import customer_detail
 
-from .canned_services import CannedReply, combine_canned, reply_messages, reply_titles
+from .canned_services import (
+    CannedReply,
+    combine_canned,
+    remember_canned,
+    remembered_canned,
+    reply_messages,
+    reply_titles,
+)
 from .records import (
     ThreadEntry,
     Ticket,
@@ -170,9 +177,12 @@ def ticket_thread(
     second_round: dict[str, Callable[[], Any]] = {}
     if the_ticket.customer_id:
         second_round["customer"] = lambda: customer_detail(auth, the_ticket.customer_id)
+    kept_canned = None
     if with_canned is not None and with_canned(the_ticket):
-        second_round["titles"] = lambda: reply_titles(auth)
-        second_round["messages"] = lambda: reply_messages(auth)
+        kept_canned = remembered_canned(auth)
+        if kept_canned is None:
+            second_round["titles"] = lambda: reply_titles(auth)
+            second_round["messages"] = lambda: reply_messages(auth)
     second = read_concurrently(second_round) if second_round else {}
     customer = None
     if "customer" in second:
@@ -182,14 +192,16 @@ def ticket_thread(
         elif not isinstance(customer_error, GatewayNotFound):
             errors["customer"] = customer_error
     canned: Outcome[list[CannedReply]] | None = None
-    if "titles" in second:
+    if kept_canned is not None:
+        canned = Outcome(value=kept_canned)
+    elif "titles" in second:
         titles, messages = second["titles"], second["messages"]
         failed = titles.error or messages.error
-        canned = (
-            Outcome(error=failed)
-            if failed is not None
-            else Outcome(value=combine_canned(titles.unwrap(), messages.unwrap()))
-        )
+        if failed is not None:
+            canned = Outcome(error=failed)
+        else:
+            canned = Outcome(value=combine_canned(titles.unwrap(), messages.unwrap()))
+            remember_canned(auth, canned.unwrap())
     return TicketThread(
         ticket=the_ticket,
         entries=entries,

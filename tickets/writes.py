@@ -239,7 +239,10 @@ def _canned_write(
     described = replace(
         _pipeline_write(write, endpoint, path_params or {}), created_id=_answered_id
     )
-    return write_pipeline.submit(auth, member, described, form_token).answer
+    try:
+        return write_pipeline.submit(auth, member, described, form_token).answer
+    finally:  # even a failed send may have changed them (an unknown outcome)
+        canned_services.forget_canned(auth)
 
 
 def _known_ids(read: Callable[[], list[Any]]) -> list[str] | None:

@@ -11,6 +11,8 @@ import pytest
 import responses
 from django.test import Client
 
+from backoffice.gateway.client import GatewayAuth
+from tests.conftest import TENANT
 from tests.tickets.factories import (
     CUSTOMER_ID,
     CUSTOMERS,
@@ -27,6 +29,7 @@ from tests.tickets.factories import (
     ticket_json,
     ticket_url,
 )
+from tickets.canned_services import forget_canned
 
 PAGE = f"/tickets/{TICKET_ID}/"
 
@@ -70,6 +73,7 @@ def test_the_page_reads_the_thread_then_the_customer_and_canned_replies_in_two_r
 ) -> None:
     register_ticket_page(gateway)
     assert carol.get(PAGE).status_code == 200  # enums and staff directory now cached
+    forget_canned(GatewayAuth(access_token="", tenant_id=TENANT, request_id=""))
     gateway.reset()
     answers_together(
         gateway,
