@@ -18,6 +18,7 @@ from backoffice.write_reconciliation import settle_unknown
 
 from . import canned_services, services
 from .action_forms import ACTION_FORMS, TicketActionForm
+from .composer_options import statuses_after_reply
 from .message_forms import MessageForm, NoteForm
 from .records import Ticket
 from .services import TicketThread
@@ -146,6 +147,9 @@ def render_ticket_page(
         "reply_form": fresh_message_form(MessageForm, "reply") if "reply" in allowed else None,
         "note_form": fresh_message_form(NoteForm, "note") if "note" in allowed else None,
         "composer": composer if composer in ("reply", "note") else "reply",
+        "then_statuses": statuses_after_reply(request.staff, ticket, enums)
+        if "reply" in allowed
+        else [],
         "canned": canned_choices(canned),
         "thread_rows": thread_rows(thread),
         "ticket_files": file_links(thread.ticket_files),

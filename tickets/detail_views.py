@@ -29,6 +29,7 @@ from backoffice.write_pipeline import AlreadySubmitted, FormTokenRefused, Sent, 
 
 from . import services
 from .action_forms import ACTION_FORMS, TicketActionForm
+from .after_message import after_message_sent
 from .detail_page import render_ticket_page, writes_on
 from .message_forms import MessageForm, NoteForm, sign_uploaded
 from .records import Ticket
@@ -136,7 +137,7 @@ def post_message(request: StaffRequest, ticket_id: str, kind: str) -> HttpRespon
     except ANSWERED_ON_THE_FORM as failure:
         return _answer_failure(failure, form, show_again)
     _tell_saved(request, kind, sent)
-    return redirect("tickets:detail", ticket_id=ticket_id)
+    return after_message_sent(request, thread, form, kind)
 
 
 def _answer_failure(

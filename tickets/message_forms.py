@@ -12,6 +12,8 @@ from django.template.defaultfilters import filesizeformat
 
 from backoffice.file_types import RefusedFile, accepted_type
 
+from . import enums
+
 UPLOADED_SALT = "tickets.uploaded-files"
 UPLOADED_MAX_AGE = 6 * 3600
 
@@ -47,6 +49,21 @@ class MessageForm(forms.Form):
     form_token = forms.CharField(widget=forms.HiddenInput)
     # Files already at the gateway from an earlier try whose message then failed (signed).
     uploaded = forms.CharField(widget=forms.HiddenInput, required=False)
+    # What follows the send (tickets/after_message.py): a status set by a write of its own
+    # once the reply is sent ("Send and mark Resolved"), and the next ticket of the queue.
+    then_status = forms.ChoiceField(
+        required=False, choices=[("", "Keep status"), *enums.STATUS_LABELS.items()]
+    )
+    then_status_button = forms.ChoiceField(required=False, choices=[("RESOLVED", "Resolved")])
+    next_ticket = forms.BooleanField(required=False, label="Then open the next ticket")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.kind != "reply":
+            data["then_status"] = ""
+        elif data.get("then_status_button"):
+            data["then_status"] = data["then_status_button"]
+        return data
 
     def clean_uploaded(self) -> list[dict[str, str]]:
         value = self.cleaned_data.get("uploaded") or ""

@@ -146,6 +146,21 @@ def send_ticket_write(
         return claimed.send(_pipeline_write(write, endpoint_for(identity, write.action)))
 
 
+def send_keyed_ticket_write(
+    auth: GatewayAuth,
+    member: StaffMember,
+    identity: StaffIdentity,
+    ticket: Ticket,
+    write: TicketWrite,
+    once_key: str,
+) -> Sent:
+    """`send_ticket_write` claimed on a key the server made instead of a form's token (the
+    status set after a reply, one bulk item): once only, audited, reconciled the same way."""
+    ensure_allowed(identity, ticket, write.action)
+    with write_pipeline.claim_by_key(auth, member, write.scope, once_key) as claimed:
+        return claimed.send(_pipeline_write(write, endpoint_for(identity, write.action)))
+
+
 def send_message(
     auth: GatewayAuth,
     member: StaffMember,
