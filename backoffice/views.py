@@ -15,6 +15,7 @@ from .client_address import client_address
 from .forms import LoginForm
 from .gateway.errors import GatewayError
 from .http import StaffRequest
+from .landing import landing_path_for
 from .sign_in import SignInRefused, mirror_staff_member, sign_in
 
 
@@ -47,7 +48,7 @@ def login_view(request: StaffRequest) -> HttpResponse:
                 backend="django.contrib.auth.backends.ModelBackend",
             )
             staff.store_grant(request.session, grant, identity)
-            return redirect(next_url or "customers:list")
+            return redirect(next_url or landing_path_for(request, identity))
     status = 200 if request.method == "GET" or (form.is_valid() and not form.errors) else 400
     if gateway_error:
         status = 502
@@ -66,4 +67,4 @@ def logout_view(request: StaffRequest) -> HttpResponse:
 
 
 def home(request: StaffRequest) -> HttpResponse:
-    return redirect("customers:list")
+    return redirect(landing_path_for(request, request.staff))

@@ -15,3 +15,10 @@ class CustomersConfig(AppConfig):
         approval_policy()
         register_metrics()
         register_audit_labels()
+
+        # Officers with changes awaiting their decision land on the approvals queue.
+        from backoffice import landing
+
+        from .context_processors import decisions_waiting_for
+
+        landing.count_waiting_decisions_with(decisions_waiting_for)

@@ -16,15 +16,18 @@ def pending_approvals(request: HttpRequest) -> dict[str, Any]:
     staff = getattr(request, "staff", None)
     if staff is None or not request.user.is_authenticated or not staff.can_write_customers:
         return {}
-    user = request.user
 
     @cache
     def awaiting_others() -> int:
-        # What this person can decide: their own requests wait for someone else.
-        return (
-            ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING)
-            .exclude(maker_id=user.pk)
-            .count()
-        )
+        return decisions_waiting_for(request)
 
     return {"pending_approvals": awaiting_others}
+
+
+def decisions_waiting_for(request: HttpRequest) -> int:
+    """Pending changes the signed-in person can decide: their own wait for someone else."""
+    return (
+        ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING)
+        .exclude(maker_id=request.user.pk)
+        .count()
+    )

@@ -12,10 +12,15 @@ from playwright.sync_api import expect
 from sandbox.server import RunningSandbox
 from tests.e2e.support import password_of, point_backoffice_at
 
+# Where each role lands when no changes await a decision (backoffice/landing.py).
+USUAL_LANDING = {"carol": "/tickets/?view=mine"}
 
-def sign_in(page: Any, username: str = "bob", *, lands_on: str | None = "/customers/") -> None:
-    """Sign in through the form on the current page (opening /login/ if need be); ``lands_on``
-    None accepts whichever page the person's role lands on."""
+
+def sign_in(page: Any, username: str = "bob", *, lands_on: str | None = "") -> None:
+    """Sign in through the form on the current page (opening /login/ if need be). ``lands_on``
+    "": the role's usual page; None: wherever the role lands (approvals may be waiting)."""
+    if lands_on == "":
+        lands_on = USUAL_LANDING.get(username, "/customers/")
     if "/login/" not in page.url:
         page.goto("/login/")
     page.get_by_label("Username").fill(username)
@@ -50,7 +55,7 @@ def backoffice_on_own_gateway(live_server: Any, settings: Any, own_gateway: Runn
 def signed_in_page(open_page: Callable[..., Any], username: str, **context_options: Any) -> Any:
     """A page in a new browser context (its own cookies), signed in as ``username``."""
     page = open_page(**context_options)
-    sign_in(page, username)
+    sign_in(page, username, lands_on=None)
     return page
 
 
