@@ -233,10 +233,13 @@ def test_it_shows_the_names_in_latin_and_in_native_script(
     page = html(bob.get(f"/customers/{CUSTOMER_ID}/"))
     heading = re.search(r"(?s)<h1>.*?</h1>", page)
     assert heading is not None
-    assert heading.group(0) == '<h1>Ivan Petrov <span class="native">Иван Петров</span></h1>'
+    assert (
+        heading.group(0)
+        == '<h1>Ivan Petrov <span class="native" lang="und-Cyrl">Иван Петров</span></h1>'
+    )
     person = section(page, "h-person")
-    assert '<dd>Ivan <span class="native">Иван</span></dd>' in person
-    assert '<dd>Petrov <span class="native">Петров</span></dd>' in person
+    assert '<dd>Ivan <span class="native" lang="und-Cyrl">Иван</span></dd>' in person
+    assert '<dd>Petrov <span class="native" lang="und-Cyrl">Петров</span></dd>' in person
     assert "Plovdiv" in person
     assert "1985-11-02" in person
 

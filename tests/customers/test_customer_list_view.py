@@ -338,7 +338,7 @@ def test_it_shows_each_customer_row_with_a_link_to_the_customer(
     page = html(bob.get("/customers/"))
     assert '<a href="/customers/c-00007/">Customer Number7</a>' in page
     assert '<a href="/customers/c-00008/">Customer Number8</a>' in page
-    assert '<span class="native" lang="">Клиент Жуков</span>' in page
+    assert '<span class="native" lang="und-Cyrl">Клиент Жуков</span>' in page
     assert "customer8@example.com" in page
     assert "2 customers" in page
 
