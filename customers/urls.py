@@ -1,6 +1,6 @@
 from django.urls import include, path, register_converter
 
-from . import action_views, timeline_views, views
+from . import action_views, document_views, timeline_views, views
 from .ids import GATEWAY_ID_REGEX
 
 
@@ -22,6 +22,11 @@ urlpatterns = [
     path("go/", views.go_to_customer, name="go"),
     path("", include("customers.record_urls")),
     path("<gateway_id:customer_id>/", views.customer_detail, name="detail"),
+    path(
+        "<gateway_id:customer_id>/documents/<int:number>/",
+        document_views.document_detail,
+        name="document",
+    ),
     path(
         "<gateway_id:customer_id>/timeline/",
         timeline_views.customer_timeline,

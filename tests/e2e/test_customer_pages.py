@@ -128,7 +128,7 @@ def test_the_customer_page_shows_name_and_documents_and_no_secrets(
     documents = customer["person"]["documents"]
     assert documents
     for document in documents:
-        assert f"<td>{html.escape(document['name'])}</td>" in page
+        assert f">{html.escape(document['name'])}</a></td>" in page  # linked to its page
     for secret in secret_values(customer):
         assert secret not in page, f"secret value {secret!r} is on the page"
     for question in customer["person"]["SecretQuestion"]:
@@ -186,7 +186,7 @@ def test_payload_names_are_shown_escaped_on_the_customer_page(
     page = bob.get(f"/customers/{customer_id}/").text
 
     assert f"<h1>{html.escape(name)}" in page
-    assert f"<td>{html.escape(document)}</td>" in page
+    assert f">{html.escape(document)}</a></td>" in page
     street = customer["person"]["addresses"][0]["address"]["street"]
     _assert_no_live_markup(page, name, document, street, customer["person"]["email"])
 
