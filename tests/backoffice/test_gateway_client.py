@@ -186,3 +186,28 @@ def test_one_session_is_reused_for_every_call(gateway: responses.RequestsMock) -
     assert gateway_client() is gateway_client()
     adapter = gateway_client().session.get_adapter(FAKE_GATEWAY)
     assert adapter._pool_maxsize == 16  # type: ignore[attr-defined]
+
+
+def test_the_environment_is_read_once_when_the_client_is_built_not_on_every_call(
+    gateway: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proxies and a CA bundle from the environment still apply; looking them up on every call
+    (requests walks os.environ twice and looks for a .netrc) cost a fifth of a call's CPU."""
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/example-ca.pem")
+    gateway_client.cache_clear()
+    client = gateway_client()
+    lookups: list[str] = []
+    monkeypatch.setattr(
+        requests.sessions, "get_environ_proxies", lambda *a, **k: lookups.append("x")
+    )
+    monkeypatch.setattr(requests.sessions, "get_netrc_auth", lambda *a, **k: lookups.append("x"))
+    gateway.get(DETAIL_URL, json={"id": "c-00001"})
+    for _ in range(2):
+        client.call(paths.CUSTOMER_DETAIL, auth=AUTH, path_params={"customer_id": "c-00001"})
+    assert lookups == []
+    sent = gateway.calls[0].request.req_kwargs
+    assert sent["proxies"]["http"] == "http://proxy.example:3128"
+    assert sent["verify"] == "/etc/ssl/certs/example-ca.pem"
+    assert gateway.calls[0].request.headers["Authorization"] == "Bearer tok-123"
