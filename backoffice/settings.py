@@ -256,6 +256,9 @@ GATEWAY_FAILURE_CACHE_SECONDS = env.int("GATEWAY_FAILURE_CACHE_SECONDS", default
 # Attachments checked before anything is sent to the gateway.
 TICKET_UPLOAD_MAX_BYTES = env.int("TICKET_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 TICKET_UPLOAD_MAX_FILES = env.int("TICKET_UPLOAD_MAX_FILES", default=5)
+# The queue colours a ticket's age and its time since the last activity against these.
+TICKET_SLA_WARN_HOURS = env.float("TICKET_SLA_WARN_HOURS", default=24.0)
+TICKET_SLA_BREACH_HOURS = env.float("TICKET_SLA_BREACH_HOURS", default=72.0)
 TICKET_UPLOAD_CONTENT_TYPES = env.list(
     "TICKET_UPLOAD_CONTENT_TYPES",
     default=["application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv"],

@@ -6,6 +6,7 @@ from backoffice.list_urls import canonical_query
 from customers.forms import GATEWAY_ID, PAGE_SIZES
 
 from . import enums
+from .queue_rows import SORT_KEYS
 from .services import QUEUE_VIEWS, TicketEnums, TicketFilters
 
 
@@ -47,11 +48,11 @@ class TicketFilterForm(forms.Form):
             ticket_enums.categories, enums.CATEGORY_LABELS, "Any category"
         )
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
-        if data.get("view") == "customer" and not data.get("customer"):
-            self.add_error("customer", "Enter the customer id whose tickets you want.")
-        return data
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[("", "Newest update first")]
+        + [(f"{sign}{key}", label) for key, label in SORT_KEYS.items() for sign in ("", "-")],
+    )
 
     def filters(self) -> TicketFilters:
         data = self.cleaned_data
@@ -63,6 +64,7 @@ class TicketFilterForm(forms.Form):
             customer_id=data["customer"].strip(),
             page=data["page"] or 1,
             page_size=data["page_size"] or 25,
+            sort=data["sort"],
         )
 
 
@@ -76,7 +78,8 @@ def ticket_query(filters: TicketFilters, **overrides: object) -> str:
         "customer": filters.customer_id if filters.view == "customer" else "",
         "page": filters.page,
         "page_size": filters.page_size,
+        "sort": filters.sort,
     }
     values.update(overrides)
-    defaults = {"view": "all", "page": 1, "page_size": 25}
+    defaults = {"view": "all", "page": 1, "page_size": 25, "sort": ""}
     return canonical_query(values, defaults)

@@ -61,6 +61,8 @@ class TicketFilters:
     customer_id: str = ""
     page: int = 1
     page_size: int = 25
+    # A key of tickets/queue_rows.SORT_KEYS, "-" first for descending; sorts the shown page.
+    sort: str = ""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from customers.search_index import CustomerSearchEntry, indexed_customers
 
 from . import services
 from .forms import TicketFilterForm, ticket_query
+from .next_ticket import remember_queue
+from .queue_rows import queue_rows, sort_headers, sorted_rows
 from .records import TicketPage
 
 
@@ -33,6 +35,12 @@ def ticket_queue(request: StaffRequest) -> HttpResponse:
         form = TicketFilterForm(query, ticket_enums=services.TicketEnums((), (), ()))
     if error is None and form.is_valid():
         filters = form.filters()
+        remember_queue(request.session, filters)
+    # "By customer" without a customer asks for one instead of listing (or failing).
+    choosing_customer = (
+        filters is not None and filters.view == "customer" and not filters.customer_id
+    )
+    if filters is not None and not choosing_customer:
         try:
             page = services.list_tickets(
                 request.gateway_auth, filters, my_user_id=request.staff.user_id
@@ -49,12 +57,14 @@ def ticket_queue(request: StaffRequest) -> HttpResponse:
         "form": form,
         "filters": filters,
         "page": page,
-        "rows": [
-            (t, names.get(t.assignee_id, t.assignee_id), customers.get(t.customer_id))
-            for t in page.tickets
-        ]
-        if page
-        else [],
+        "rows": sorted_rows(queue_rows(page.tickets, names, customers), base.sort) if page else [],
+        "sort_headers": {
+            header["key"]: {**header, "query": ticket_query(base, sort=header["sort"], page=1)}
+            for header in sort_headers(base.sort)
+        },
+        "choosing_customer": choosing_customer,
+        "sla_warn_hours": settings.TICKET_SLA_WARN_HOURS,
+        "sla_breach_hours": settings.TICKET_SLA_BREACH_HOURS,
         "error": error,
         "view_label": services.QUEUE_VIEWS.get(base.view, ""),
         "view_tabs": [
