@@ -30,6 +30,9 @@ def sign_in(page: Any, username: str = "bob", *, lands_on: str | None = "") -> N
         expect(page).not_to_have_url(re.compile("/login/"))
     else:
         expect(page).to_have_url(re.compile(re.escape(lands_on) + "$"))
+    # The URL changes when the landing page starts to arrive; its deferred scripts (keyboard
+    # shortcuts, search box) listen only once it has loaded.
+    page.wait_for_load_state("load")
 
 
 # ---- tests that write: the app on a private sandbox ------------------------------------------
