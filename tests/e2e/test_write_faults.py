@@ -657,9 +657,16 @@ def test_applied_after_the_app_gave_up(
     # Still being checked, or (on a slow machine) already read back as saved: never sent.
     assert "we are checking" in early.text or "Already saved" in early.text
     time.sleep(max(0.0, LATE_MS / 1000 + 0.3 - (time.monotonic() - started)))
-    assert officer.client.get(officer.page).status_code == 200  # the page, viewed again
-    later = officer.send_again_from(unknown)
-    assert later.status_code == 409
+    # A busy machine may apply the late write a little later still: look again for a while,
+    # each look a resubmit that must be refused without sending.
+    for _ in range(20):
+        assert officer.client.get(officer.page).status_code == 200  # the page, viewed again
+        later = officer.send_again_from(unknown)
+        assert later.status_code == 409
+        if "Already saved" in later.text:
+            break
+        assert "we are checking" in later.text
+        time.sleep(0.25)
     assert "Already saved; nothing was sent again." in later.text
     assert officer.at_gateway() == 1
     assert officer.audit() == ["outcome_unknown", "reconciled: applied"]
