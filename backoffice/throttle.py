@@ -4,16 +4,27 @@ Each attempt takes its place in the counts before the password is checked (an at
 so parallel attempts check at most the limit. Counts are per username at one client address and
 per client address: a stranger guessing bob's password locks bob out only where the stranger is.
 Needs a cache whose `incr` is atomic: local memory (one process), Redis or memcached.
+
+An attempt still in flight holds its place but is not a failure: one officer signing in from
+several tabs at once must not lock themselves out. So an attempt refused while others are in
+flight waits (briefly, within the page's deadline) for their verdicts and asks again: a success
+frees the places, a failure keeps them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+
+from .deadline import bounded
+
+WAIT_FOR_VERDICTS_SECONDS = 5.0
+POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -30,11 +41,22 @@ def _key(kind: str, *parts: str) -> str:
 
 
 def reserve(username: str, address: str) -> Attempt | None:
-    """Count an attempt; None when one of the limits is already used up (nothing counted)."""
+    """Count an attempt; None when one of the limits is used up by failures (nothing counted)."""
     attempt = Attempt(
         username_at_address=_key("username-at-address", username.strip().lower(), address),
         address=_key("address", address),
     )
+    gives_up_at = time.monotonic() + bounded(WAIT_FOR_VERDICTS_SECONDS)
+    while True:
+        if _take_places(attempt):
+            _increment(_in_flight_key(attempt))
+            return attempt
+        if not _others_in_flight(attempt) or time.monotonic() >= gives_up_at:
+            return None
+        time.sleep(POLL_SECONDS)
+
+
+def _take_places(attempt: Attempt) -> bool:
     limits = (
         (attempt.username_at_address, int(settings.LOGIN_FAILURE_LIMIT)),
         (attempt.address, int(settings.LOGIN_ADDRESS_FAILURE_LIMIT)),
@@ -45,24 +67,39 @@ def reserve(username: str, address: str) -> Attempt | None:
         if _increment(key) > limit:
             for taken in counted:
                 _decrement(taken)
-            return None
-    return attempt
+            return False
+    return True
+
+
+def _in_flight_key(attempt: Attempt) -> str:
+    return attempt.username_at_address + ":in-flight"
+
+
+def _others_in_flight(attempt: Attempt) -> bool:
+    return int(cache.get(_in_flight_key(attempt)) or 0) > 0
+
+
+def _landed(attempt: Attempt) -> None:
+    _decrement(_in_flight_key(attempt))
 
 
 def failed(attempt: Attempt) -> None:
     """A wrong password: the attempt stays counted, and the lock-out runs from now."""
+    _landed(attempt)
     for key in (attempt.username_at_address, attempt.address):
         cache.touch(key, timeout=settings.LOGIN_LOCKOUT_SECONDS)
 
 
 def succeeded(attempt: Attempt) -> None:
     """Signed in: this username starts afresh here; the address keeps its earlier failures."""
+    _landed(attempt)
     cache.delete(attempt.username_at_address)
     _decrement(attempt.address)
 
 
 def undecided(attempt: Attempt) -> None:
     """The gateway gave no verdict on the password (down, slow): the attempt does not count."""
+    _landed(attempt)
     for key in (attempt.username_at_address, attempt.address):
         _decrement(key)
 

@@ -64,6 +64,55 @@ def test_parallel_guesses_check_no_more_passwords_than_the_limit(
     assert sum("Too many failed sign-ins" in message for message in refused) == 7
 
 
+def test_more_parallel_right_sign_ins_than_the_limit_all_get_in(
+    gateway: responses.RequestsMock, settings: Any
+) -> None:
+    """Tabs and devices signing one officer in at once: attempts in flight are not failures."""
+    settings.LOGIN_FAILURE_LIMIT = 3
+    checked = slow_gateway_that_knows_bobs_password(gateway)
+    outcomes: list[str] = []
+
+    def sign_in_right(number: int) -> None:
+        try:
+            sign_in("bob", "bob-sandbox", client_address=BOB_AT_HIS_DESK, request_id=f"r{number}")
+        except SignInRefused as refusal:
+            outcomes.append(str(refusal))
+        else:
+            outcomes.append("signed in")
+
+    threads = [threading.Thread(target=sign_in_right, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes == ["signed in"] * 6
+    assert len(checked) == 6
+
+
+def test_guesses_waiting_behind_attempts_in_flight_are_still_refused_after_failures(
+    gateway: responses.RequestsMock, settings: Any
+) -> None:
+    settings.LOGIN_FAILURE_LIMIT = 3
+    checked = slow_gateway_that_knows_bobs_password(gateway)
+    refused: list[str] = []
+
+    def guess(number: int) -> None:
+        try:
+            sign_in("bob", f"guess-{number}", client_address=ATTACKER, request_id=f"r{number}")
+        except SignInRefused as refusal:
+            refused.append(str(refusal))
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(checked) == 3
+    assert sum("Too many failed sign-ins" in message for message in refused) == 5
+
+
 def login(client: Client, password: str, **headers: str) -> int:
     response = client.post("/login/", {"username": "bob", "password": password}, **headers)
     return int(response.status_code)
