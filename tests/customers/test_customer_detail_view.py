@@ -220,7 +220,7 @@ def test_it_makes_the_three_reads_at_the_same_time(
     elapsed = time.perf_counter() - started
     assert response.status_code == 200
     assert len(gateway.calls) == 4
-    assert elapsed < 0.75, f"the four 0.3 s reads took {elapsed:.2f} s together"
+    assert elapsed < 1.0, f"the four 0.3 s reads took {elapsed:.2f} s together (1.2 s in turn)"
 
 
 # What is shown
