@@ -40,24 +40,33 @@ def slow_gateway_that_knows_bobs_password(gateway: responses.RequestsMock) -> li
     return checked
 
 
+def sign_ins_at_once(count: int, password_of_try: Any, address: str) -> list[str]:
+    """`count` sign-ins of bob in parallel threads; each outcome as "signed in" or the refusal."""
+    outcomes: list[str] = []
+
+    def try_once(number: int) -> None:
+        try:
+            sign_in("bob", password_of_try(number), client_address=address, request_id=f"r{number}")
+        except SignInRefused as refusal:
+            outcomes.append(str(refusal))
+        else:
+            outcomes.append("signed in")
+
+    threads = [threading.Thread(target=try_once, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
 def test_parallel_guesses_check_no_more_passwords_than_the_limit(
     gateway: responses.RequestsMock, settings: Any
 ) -> None:
     settings.LOGIN_FAILURE_LIMIT = 5
     checked = slow_gateway_that_knows_bobs_password(gateway)
-    refused: list[str] = []
 
-    def guess(number: int) -> None:
-        try:
-            sign_in("bob", f"guess-{number}", client_address=ATTACKER, request_id=f"r{number}")
-        except SignInRefused as refusal:
-            refused.append(str(refusal))
-
-    threads = [threading.Thread(target=guess, args=(n,)) for n in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    refused = sign_ins_at_once(12, lambda n: f"guess-{n}", ATTACKER)
 
     assert len(checked) == 5
     assert len(refused) == 12
@@ -70,21 +79,8 @@ def test_more_parallel_right_sign_ins_than_the_limit_all_get_in(
     """Tabs and devices signing one officer in at once: attempts in flight are not failures."""
     settings.LOGIN_FAILURE_LIMIT = 3
     checked = slow_gateway_that_knows_bobs_password(gateway)
-    outcomes: list[str] = []
 
-    def sign_in_right(number: int) -> None:
-        try:
-            sign_in("bob", "bob-sandbox", client_address=BOB_AT_HIS_DESK, request_id=f"r{number}")
-        except SignInRefused as refusal:
-            outcomes.append(str(refusal))
-        else:
-            outcomes.append("signed in")
-
-    threads = [threading.Thread(target=sign_in_right, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = sign_ins_at_once(6, lambda n: "bob-sandbox", BOB_AT_HIS_DESK)
 
     assert outcomes == ["signed in"] * 6
     assert len(checked) == 6
@@ -95,19 +91,8 @@ def test_guesses_waiting_behind_attempts_in_flight_are_still_refused_after_failu
 ) -> None:
     settings.LOGIN_FAILURE_LIMIT = 3
     checked = slow_gateway_that_knows_bobs_password(gateway)
-    refused: list[str] = []
 
-    def guess(number: int) -> None:
-        try:
-            sign_in("bob", f"guess-{number}", client_address=ATTACKER, request_id=f"r{number}")
-        except SignInRefused as refusal:
-            refused.append(str(refusal))
-
-    threads = [threading.Thread(target=guess, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    refused = sign_ins_at_once(8, lambda n: f"guess-{n}", ATTACKER)
 
     assert len(checked) == 3
     assert sum("Too many failed sign-ins" in message for message in refused) == 5
