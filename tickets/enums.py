@@ -55,3 +55,26 @@ def label(labels: dict[str, str], value: str | None) -> str:
     if not value:
         return "—"
     return labels.get(value, value)
+
+
+class StatusAndPriorityBadges:
+    """The status and priority badges of anything that holds a ticket's status and priority."""
+
+    status: str
+    priority: str
+
+    @property
+    def status_label(self) -> str:
+        return label(STATUS_LABELS, self.status)
+
+    @property
+    def status_tone(self) -> str:
+        return STATUS_TONES.get(self.status, "neutral")
+
+    @property
+    def priority_label(self) -> str:
+        return label(PRIORITY_LABELS, self.priority)
+
+    @property
+    def priority_tone(self) -> str:
+        return PRIORITY_TONES.get(self.priority, "neutral")

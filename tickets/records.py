@@ -18,7 +18,7 @@ from . import enums
 
 
 @dataclass(frozen=True)
-class Ticket:
+class Ticket(enums.StatusAndPriorityBadges):
     id: str
     title: str
     description: str
@@ -34,22 +34,6 @@ class Ticket:
     created_at: datetime | None
     updated_at: datetime | None
     closed_at: datetime | None
-
-    @property
-    def status_label(self) -> str:
-        return enums.label(enums.STATUS_LABELS, self.status)
-
-    @property
-    def status_tone(self) -> str:
-        return enums.STATUS_TONES.get(self.status, "neutral")
-
-    @property
-    def priority_label(self) -> str:
-        return enums.label(enums.PRIORITY_LABELS, self.priority)
-
-    @property
-    def priority_tone(self) -> str:
-        return enums.PRIORITY_TONES.get(self.priority, "neutral")
 
     @property
     def category_label(self) -> str:

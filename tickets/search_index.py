@@ -31,7 +31,7 @@ INDEX_NAME = "tickets"
 THROUGH_CUSTOMER = 0.95
 
 
-class TicketSearchEntry(search_backend.SearchEntry):
+class TicketSearchEntry(search_backend.SearchEntry, enums.StatusAndPriorityBadges):
     ticket_id = models.CharField(max_length=64, unique=True)
     title = models.CharField(max_length=500)
     customer_id = models.CharField(max_length=64, blank=True, db_index=True)
@@ -44,22 +44,6 @@ class TicketSearchEntry(search_backend.SearchEntry):
 
     def headline(self) -> str:
         return self.title
-
-    @property
-    def status_label(self) -> str:
-        return enums.label(enums.STATUS_LABELS, self.status)
-
-    @property
-    def status_tone(self) -> str:
-        return enums.STATUS_TONES.get(self.status, "neutral")
-
-    @property
-    def priority_label(self) -> str:
-        return enums.label(enums.PRIORITY_LABELS, self.priority)
-
-    @property
-    def priority_tone(self) -> str:
-        return enums.PRIORITY_TONES.get(self.priority, "neutral")
 
 
 PROJECTION = ("ticket_id", "title", "customer_id", "status", "priority", "assignee_id")
