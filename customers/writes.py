@@ -298,14 +298,13 @@ def approve(
             before=customer,
         )
     except GatewayError as error:
-        if error.outcome_unknown:
-            # Approved and sent, answer lost: not a failure; the pipeline reads it back.
-            change.outcome = f"{error.title}: {error.message}"[:300]
-            change.save(update_fields=["outcome"])
-            raise
-        change.status = ChangeRequest.Status.FAILED
         change.outcome = f"{error.title}: {error.message}"[:300]
-        change.save(update_fields=["status", "outcome"])
+        changed = ["outcome"]
+        # Approved and sent but the answer lost is not a failure: the pipeline reads it back.
+        if not error.outcome_unknown:
+            change.status = ChangeRequest.Status.FAILED
+            changed.append("status")
+        change.save(update_fields=changed)
         raise
     change.outcome = "Applied at the gateway."
     change.save(update_fields=["outcome"])
