@@ -48,9 +48,12 @@ def reserve(username: str, address: str) -> Attempt | None:
     )
     gives_up_at = time.monotonic() + bounded(WAIT_FOR_VERDICTS_SECONDS)
     while True:
+        # Counted in flight before taking places, so whoever is refused for want of a place
+        # always sees the attempt holding it.
+        _increment(_in_flight_key(attempt))
         if _take_places(attempt):
-            _increment(_in_flight_key(attempt))
             return attempt
+        _landed(attempt)
         if not _others_in_flight(attempt) or time.monotonic() >= gives_up_at:
             return None
         time.sleep(POLL_SECONDS)
